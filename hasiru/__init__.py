@@ -1,0 +1,1 @@
+"""Hasiru Mitra data platform: shared settings and the `hasiru` command line."""

@@ -1,0 +1,165 @@
+"""Vectorised typing and validation of text columns, with a reason per bad row.
+
+Parsers read fields as text, then type them here: each check marks the rows it fails in a
+`RowIssues`, keeping the first reason per row, so one bad field sends its row to quarantine with a
+message that names the column and the value.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+UTC_TS = pa.timestamp("us", tz="UTC")
+NUMBER_RE = r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$"
+INT_RE = r"^[+-]?\d+$"
+# PostgreSQL timestamptz text: 2026-11-19 07:27:05[.ffffff]+05:30 (also accepts ISO 8601 'T' and 'Z')
+TIMESTAMP_RE = r"^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}(:?\d{2})?)$"
+
+
+class RowIssues:
+    """The first reason each row is bad (null = row is good)."""
+
+    def __init__(self, n: int):
+        self.n = n
+        self.reason: pa.Array = pa.nulls(n, pa.string())
+
+    def flag(self, mask: pa.Array | np.ndarray, message: str | pa.Array) -> None:
+        mask = pc.fill_null(pa.array(mask, pa.bool_()) if isinstance(mask, np.ndarray) else mask, False)
+        if not pc.any(mask).as_py():
+            return
+        msg = pa.scalar(message) if isinstance(message, str) else message
+        self.reason = pc.if_else(pc.and_(mask, pc.is_null(self.reason)), msg, self.reason)
+
+    @property
+    def ok(self) -> pa.Array:
+        return pc.is_null(self.reason)
+
+    def count(self) -> int:
+        return self.n - self.reason.null_count
+
+
+def text(values: pa.Array | list) -> pa.Array:
+    """Normalise a column of fields: trimmed, empty text = null."""
+    arr = values if isinstance(values, (pa.Array, pa.ChunkedArray)) else pa.array(values, pa.string())
+    arr = pc.utf8_trim_whitespace(arr.cast(pa.string()))
+    return pc.if_else(pc.equal(arr, ""), pa.nulls(len(arr), pa.string()), arr)
+
+
+def _describe(name: str, what: str, values: pa.Array) -> pa.Array:
+    return pc.binary_join_element_wise(pa.scalar(f"{name}: {what} '"), values, pa.scalar("'"), pa.scalar(""))
+
+
+def required(values: pa.Array, name: str, issues: RowIssues) -> None:
+    issues.flag(pc.is_null(values), f"{name}: missing")
+
+
+def to_float(values: pa.Array, name: str, issues: RowIssues, *, lo: float | None = None, hi: float | None = None,
+             required_: bool = False) -> pa.Array:
+    values = text(values)
+    if required_:
+        required(values, name, issues)
+    valid = pc.match_substring_regex(values, NUMBER_RE)
+    issues.flag(pc.invert(valid), _describe(name, "not a number", values))
+    out = pc.cast(pc.if_else(valid, values, pa.nulls(len(values), pa.string())), pa.float64())
+    out = pc.if_else(pc.is_finite(out), out, pa.nulls(len(out), pa.float64()))
+    if lo is not None:
+        issues.flag(pc.less(out, lo), _describe(name, f"below {lo:g}:", values))
+    if hi is not None:
+        issues.flag(pc.greater(out, hi), _describe(name, f"above {hi:g}:", values))
+    return out
+
+
+def to_int(values: pa.Array, name: str, issues: RowIssues, *, lo: int | None = None, required_: bool = False) -> pa.Array:
+    values = text(values)
+    if required_:
+        required(values, name, issues)
+    valid = pc.match_substring_regex(values, INT_RE)
+    issues.flag(pc.invert(valid), _describe(name, "not a whole number", values))
+    out = pc.cast(pc.if_else(valid, values, pa.nulls(len(values), pa.string())), pa.int64())
+    if lo is not None:
+        issues.flag(pc.less(out, lo), _describe(name, f"below {lo}:", values))
+    return out
+
+
+def to_date(values: pa.Array, name: str, issues: RowIssues, fmt: str = "%Y-%m-%d", *, required_: bool = False,
+            not_after: dt.date | None = None) -> pa.Array:
+    values = text(values)
+    if required_:
+        required(values, name, issues)
+    parsed = pc.strptime(values, format=fmt, unit="s", error_is_null=True)
+    # strptime rolls 31/02 over to 03/03: a date is valid only if it prints back as written.
+    round_trip = pc.equal(pc.strftime(parsed, format=fmt), values)
+    bad = pc.and_(pc.is_valid(values), pc.invert(pc.fill_null(round_trip, False)))
+    issues.flag(bad, _describe(name, f"not a date ({fmt})", values))
+    out = pc.cast(pc.if_else(bad, pa.nulls(len(values), parsed.type), parsed), pa.date32())
+    if not_after is not None:
+        issues.flag(pc.greater(out, pa.scalar(not_after, pa.date32())), _describe(name, "in the future", values))
+    return out
+
+
+def to_timestamp(values: pa.Array, name: str, issues: RowIssues, *, required_: bool = False,
+                 not_after: dt.datetime | None = None) -> pa.Array:
+    values = text(values)
+    if required_:
+        required(values, name, issues)
+    valid = pc.match_substring_regex(values, TIMESTAMP_RE)
+    issues.flag(pc.invert(valid), _describe(name, "not a timestamp with zone", values))
+    candidates = pc.if_else(valid, values, pa.nulls(len(values), pa.string()))
+    try:
+        out = pc.cast(candidates, UTC_TS)
+    except pa.ArrowInvalid:  # shape was right but a field is out of range (month 13, hour 25): find them one by one
+        parsed = []
+        for v in candidates.to_pylist():
+            try:
+                parsed.append(None if v is None else pc.cast(pa.array([v]), UTC_TS)[0].as_py())
+            except pa.ArrowInvalid:
+                parsed.append(None)
+        out = pa.array(parsed, UTC_TS)
+        issues.flag(pc.and_(pc.is_valid(candidates), pc.is_null(out)), _describe(name, "not a valid timestamp", values))
+    if not_after is not None:
+        issues.flag(pc.greater(out, pa.scalar(not_after, UTC_TS)), _describe(name, "in the future", values))
+    return out
+
+
+def to_bool(values: pa.Array, name: str, issues: RowIssues) -> pa.Array:
+    values = pc.utf8_lower(text(values))
+    true = pc.is_in(values, pa.array(["t", "true", "1", "yes"]))
+    false = pc.is_in(values, pa.array(["f", "false", "0", "no"]))
+    issues.flag(pc.and_(pc.is_valid(values), pc.invert(pc.or_(true, false))), _describe(name, "not a boolean", values))
+    return pc.if_else(true, True, pc.if_else(false, False, pa.nulls(len(values), pa.bool_())))
+
+
+def typed(values: pa.Array, name: str, arrow_type: pa.DataType, issues: RowIssues) -> pa.Array:
+    """Parse a text column to a declared Arrow type (app tables, card exports)."""
+    if pa.types.is_string(arrow_type):
+        return text(values)
+    if pa.types.is_floating(arrow_type):
+        return to_float(values, name, issues)
+    if pa.types.is_integer(arrow_type):
+        return to_int(values, name, issues)
+    if pa.types.is_date(arrow_type):
+        return to_date(values, name, issues)
+    if pa.types.is_timestamp(arrow_type):
+        return to_timestamp(values, name, issues)
+    if pa.types.is_boolean(arrow_type):
+        return to_bool(values, name, issues)
+    raise TypeError(f"{name}: no text parser for {arrow_type}")
+
+
+def duplicate_of(table: pa.Table, columns: list[str], row_numbers: pa.Array) -> pa.Array:
+    """For each row, the source row it repeats exactly (same values in `columns`), else null."""
+    if table.num_rows == 0:
+        return pa.nulls(0, pa.int64())
+    parts = [pc.cast(table[c], pa.string()) for c in columns]
+    key = pc.binary_join_element_wise(*parts, pa.scalar("\x1f"), null_handling="replace", null_replacement="\x00")
+    codes = pc.dictionary_encode(key).combine_chunks().indices.to_numpy() if isinstance(key, pa.ChunkedArray) \
+        else pc.dictionary_encode(key).indices.to_numpy()
+    _, first, inverse = np.unique(codes, return_index=True, return_inverse=True)
+    first_row = first[inverse]
+    rows = np.asarray(row_numbers.to_numpy(zero_copy_only=False))
+    is_dup = first_row != np.arange(len(codes))
+    return pa.array(np.where(is_dup, rows[first_row], 0), pa.int64(), mask=~is_dup)

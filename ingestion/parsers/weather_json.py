@@ -1,0 +1,138 @@
+"""Weather provider payloads (OpenWeatherMap One Call style) in the fetcher's envelope:
+
+    {"provider": ..., "endpoint": "onecall" | "onecall/day_summary", "fetched_at": ISO-8601,
+     "responses": [{"block_code": ..., "response": <provider body>}]}
+
+`onecall` bodies carry `daily` forecasts (`rain` is absent on dry days, as in the real API);
+`day_summary` bodies are one observed day.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pyarrow as pa
+
+from ingestion.columns import RowIssues, to_float
+from ingestion.parsed import FileRejected, ParsedFile
+
+OBS, FC = "bronze.weather_observations", "bronze.weather_forecasts"
+IST = dt.timezone(dt.timedelta(hours=5, minutes=30))
+RANGES = {"temp": (-10.0, 55.0), "humidity": (0.0, 100.0), "rain": (0.0, 1000.0), "wind": (0.0, 80.0), "pop": (0.0, 1.0)}
+
+
+class Missing(Exception):
+    pass
+
+
+def _get(obj, *path):
+    for p in path:
+        if not isinstance(obj, dict) or p not in obj:
+            raise Missing(".".join(path))
+        obj = obj[p]
+    return obj
+
+
+def _text(v) -> str | None:
+    return None if v is None else str(v)
+
+
+def _envelope(data: bytes, name: str) -> dict:
+    if not data.strip():
+        raise FileRejected(f"{name}: empty file")
+    try:
+        doc = json.loads(data.decode("utf-8-sig"))
+    except UnicodeDecodeError as exc:
+        raise FileRejected(f"{name}: not UTF-8 (byte {exc.start})") from exc
+    except json.JSONDecodeError as exc:
+        raise FileRejected(f"{name}: invalid JSON (truncated?) at line {exc.lineno} column {exc.colno}: {exc.msg}") from exc
+    if not isinstance(doc, dict):
+        raise FileRejected(f"{name}: expected a JSON object with provider, endpoint, fetched_at and responses")
+    missing = [k for k in ("provider", "endpoint", "fetched_at", "responses") if k not in doc]
+    if missing:
+        raise FileRejected(f"{name}: envelope lacks {missing}")
+    if doc["endpoint"] not in ("onecall", "onecall/day_summary"):
+        raise FileRejected(f"{name}: unknown endpoint {doc['endpoint']!r} (expected onecall or onecall/day_summary)")
+    if not isinstance(doc["responses"], list):
+        raise FileRejected(f"{name}: 'responses' is not a list")
+    try:
+        dt.datetime.fromisoformat(doc["fetched_at"])
+    except (TypeError, ValueError) as exc:
+        raise FileRejected(f"{name}: fetched_at {doc['fetched_at']!r} is not an ISO-8601 timestamp") from exc
+    return doc
+
+
+def parse(data: bytes, file_name: str, today: dt.date) -> ParsedFile:
+    doc = _envelope(data, file_name)
+    fetched_at = dt.datetime.fromisoformat(doc["fetched_at"])
+    if fetched_at.tzinfo is None:
+        fetched_at = fetched_at.replace(tzinfo=IST)
+    forecast = doc["endpoint"] == "onecall"
+    target = FC if forecast else OBS
+    parsed = ParsedFile()
+    rows: list[dict] = []
+    numbers, raws = [], []
+    rej = ([], [], [])
+    for i, item in enumerate(doc["responses"], 1):
+        raw = json.dumps(item)[:2000]
+        try:
+            block = _get(item, "block_code")
+            body = _get(item, "response")
+            base = {"provider": doc["provider"], "block_code": _text(block), "lat": _text(_get(body, "lat")),
+                    "lon": _text(_get(body, "lon"))}
+            if forecast:
+                daily = _get(body, "daily")
+                if not isinstance(daily, list) or not daily:
+                    raise Missing("daily (empty)")
+                for k, d in enumerate(daily):
+                    parsed.rows_read += 1
+                    try:
+                        day = dt.datetime.fromtimestamp(int(_get(d, "dt")), IST).date()
+                        rows.append({**base, "issued_at": fetched_at, "forecast_date": day,
+                                     "temp_min_c": _text(_get(d, "temp", "min")), "temp_max_c": _text(_get(d, "temp", "max")),
+                                     "humidity_pct": _text(_get(d, "humidity")),
+                                     "rain_mm": _text(d.get("rain", 0.0)),  # absent = no rain
+                                     "rain_probability_pct": _text(None if d.get("pop") is None else float(d["pop"]) * 100),
+                                     "wind_speed_m_s": _text(_get(d, "wind_speed"))})
+                        numbers.append(i); raws.append(raw)  # noqa: E702
+                    except (Missing, TypeError, ValueError, OverflowError) as exc:
+                        rej[0].append(i); rej[1].append(f"responses[{i - 1}].daily[{k}]: missing or bad {exc}"); rej[2].append(raw)  # noqa: E702
+            else:
+                parsed.rows_read += 1
+                rows.append({**base, "obs_date": dt.date.fromisoformat(_get(body, "date")),
+                             "temp_min_c": _text(_get(body, "temperature", "min")),
+                             "temp_max_c": _text(_get(body, "temperature", "max")),
+                             "humidity_pct": _text(_get(body, "humidity", "afternoon")),
+                             "rain_mm": _text(_get(body, "precipitation", "total")),
+                             "wind_speed_m_s": _text(_get(body, "wind", "max", "speed")), "fetched_at": fetched_at})
+                numbers.append(i); raws.append(raw)  # noqa: E702
+        except (Missing, TypeError, ValueError) as exc:
+            parsed.rows_read += 1  # an unreadable response counts as one record
+            rej[0].append(i); rej[1].append(f"responses[{i - 1}]: missing or bad {exc}"); rej[2].append(raw)  # noqa: E702
+    parsed.rejects.add(target, *[list(x) for x in rej])
+    n = len(rows)
+    issues = RowIssues(n)
+    col = lambda k: pa.array([r[k] for r in rows], pa.string())  # noqa: E731
+    payload = {"provider": col("provider"), "block_code": col("block_code"),
+               "lat": to_float(col("lat"), "lat", issues, lo=-90, hi=90, required_=True),
+               "lon": to_float(col("lon"), "lon", issues, lo=-180, hi=180, required_=True)}
+    lo, hi = RANGES["temp"]
+    if forecast:
+        payload["issued_at"] = pa.array([r["issued_at"] for r in rows], pa.timestamp("us", tz="UTC"))
+        payload["forecast_date"] = pa.array([r["forecast_date"] for r in rows], pa.date32())
+    else:
+        payload["obs_date"] = pa.array([r["obs_date"] for r in rows], pa.date32())
+        future = pa.array([r["obs_date"] > today for r in rows], pa.bool_())
+        issues.flag(future, "obs_date: in the future")
+    payload["temp_min_c"] = to_float(col("temp_min_c"), "temp_min_c", issues, lo=lo, hi=hi, required_=True)
+    payload["temp_max_c"] = to_float(col("temp_max_c"), "temp_max_c", issues, lo=lo, hi=hi, required_=True)
+    payload["humidity_pct"] = to_float(col("humidity_pct"), "humidity_pct", issues, lo=0, hi=100)
+    payload["rain_mm"] = to_float(col("rain_mm"), "rain_mm", issues, lo=0, hi=RANGES["rain"][1])
+    if forecast:
+        payload["rain_probability_pct"] = to_float(col("rain_probability_pct"), "rain_probability_pct", issues, lo=0, hi=100)
+    payload["wind_speed_m_s"] = to_float(col("wind_speed_m_s"), "wind_speed_m_s", issues, lo=0, hi=RANGES["wind"][1])
+    if not forecast:
+        payload["fetched_at"] = pa.array([r["fetched_at"] for r in rows], pa.timestamp("us", tz="UTC"))
+    parsed.accept(target, pa.table(payload), pa.array(numbers, pa.int64()), pa.array(raws, pa.string()), issues)
+    return parsed

@@ -1,0 +1,174 @@
+"""Delta I/O on delta-rs, driven by the catalog declarations.
+
+Writes say what they replace: `replace_partition` (predicate overwrite of one partition),
+`merge` (upsert by the declared key) or `append`. Reads return Arrow or a DuckDB relation.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import time
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.compute as pc
+from deltalake import DeltaTable, write_deltalake
+from deltalake.exceptions import CommitFailedError, TableNotFoundError
+
+from hasiru.config import settings, storage_options
+from lake.catalog import TableSpec
+
+log = logging.getLogger(__name__)
+
+# Spark and delta-rs must both read every table: keep writer features to what both support.
+TABLE_CONFIGURATION = {"delta.enableDeletionVectors": "false"}
+
+
+class SchemaMismatch(ValueError):
+    """Data handed to a writer does not fit the table's declaration."""
+
+
+def table_uri(spec: TableSpec, lake_uri: str | None = None) -> str:
+    return f"{(lake_uri or settings().lake_uri).rstrip('/')}/{spec.path}"
+
+
+def _open(spec: TableSpec) -> DeltaTable | None:
+    try:
+        return DeltaTable(table_uri(spec), storage_options=storage_options() or None)
+    except TableNotFoundError:
+        return None
+
+
+def exists(spec: TableSpec) -> bool:
+    return _open(spec) is not None
+
+
+def conform(spec: TableSpec, data: pa.Table) -> pa.Table:
+    """Select and order the declared columns and cast to the declared types, or say what is off."""
+    missing = [n for n in spec.schema.names if n not in data.column_names]
+    extra = [n for n in data.column_names if n not in spec.schema.names]
+    if missing or extra:
+        raise SchemaMismatch(f"{spec.name}: missing columns {missing}, undeclared columns {extra}")
+    try:
+        return data.select(spec.schema.names).cast(spec.schema)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as exc:
+        raise SchemaMismatch(f"{spec.name}: data does not cast to the declared schema: {exc}") from exc
+
+
+def sql_literal(value: Any) -> str:
+    if isinstance(value, (dt.date, dt.datetime)):
+        return f"'{value.isoformat()}'"
+    if isinstance(value, (int, float)):
+        return repr(value)
+    return "'" + str(value).replace("'", "''") + "'"
+
+
+def partition_predicate(**values: Any) -> str:
+    return " AND ".join(f"{col} = {sql_literal(v)}" for col, v in values.items())
+
+
+def _with_retry(what: str, fn, attempts: int = 5):
+    """Delta commits are optimistic: a writer that lost a race to another commit tries again."""
+    for attempt in range(1, attempts + 1):
+        try:
+            return fn()
+        except CommitFailedError as exc:
+            if attempt == attempts:
+                raise
+            log.warning("%s: commit conflict (%s), retry %d/%d", what, exc, attempt, attempts - 1)
+            time.sleep(0.2 * attempt)
+
+
+def append(spec: TableSpec, data: pa.Table) -> None:
+    data = conform(spec, data)
+    _with_retry(
+        spec.name,
+        lambda: write_deltalake(
+            table_uri(spec), data, mode="append", partition_by=list(spec.partition_by) or None,
+            configuration=TABLE_CONFIGURATION, storage_options=storage_options() or None,
+        ),
+    )
+
+
+def replace_where(spec: TableSpec, data: pa.Table, predicate: str) -> None:
+    """Atomically replace the rows matching `predicate` with `data` (which must all match it)."""
+    data = conform(spec, data)
+    uri = table_uri(spec)
+
+    def write() -> None:
+        if _open(spec) is None:
+            write_deltalake(
+                uri, data, mode="overwrite", partition_by=list(spec.partition_by) or None,
+                configuration=TABLE_CONFIGURATION, storage_options=storage_options() or None,
+            )
+        else:
+            write_deltalake(uri, data, mode="overwrite", predicate=predicate, storage_options=storage_options() or None)
+
+    _with_retry(spec.name, write)
+
+
+def replace_partition(spec: TableSpec, data: pa.Table, **partition_values: Any) -> None:
+    """Replace one partition (e.g. landing_date=...) with `data`: a rerun yields the same table."""
+    unknown = [c for c in partition_values if c not in spec.schema.names]
+    if unknown:
+        raise SchemaMismatch(f"{spec.name}: no column(s) {unknown} to replace by")
+    replace_where(spec, data, partition_predicate(**partition_values))
+
+
+def merge(spec: TableSpec, data: pa.Table, key: tuple[str, ...] | None = None) -> dict:
+    """Upsert by key: update rows whose key exists, insert the others."""
+    key = key or spec.key
+    if not key:
+        raise SchemaMismatch(f"{spec.name}: MERGE needs key columns, and none are declared")
+    data = conform(spec, data)
+    if data.num_rows and data.group_by(list(key)).aggregate([]).num_rows != data.num_rows:
+        raise SchemaMismatch(f"{spec.name}: MERGE source has duplicate keys on {list(key)}")
+
+    def run() -> dict:
+        target = _open(spec)
+        if target is None:
+            write_deltalake(
+                table_uri(spec), data, mode="overwrite", partition_by=list(spec.partition_by) or None,
+                configuration=TABLE_CONFIGURATION, storage_options=storage_options() or None,
+            )
+            return {"num_target_rows_inserted": data.num_rows}
+        on = " AND ".join(f"t.{c} = s.{c}" for c in key)
+        return (
+            target.merge(data, predicate=on, source_alias="s", target_alias="t")
+            .when_matched_update_all()
+            .when_not_matched_insert_all()
+            .execute()
+        )
+
+    return _with_retry(spec.name, run)
+
+
+def read_arrow(spec: TableSpec, columns: list[str] | None = None, filter: pc.Expression | None = None) -> pa.Table:
+    """The table as Arrow (empty with the declared schema when it does not exist yet)."""
+    dt_ = _open(spec)
+    if dt_ is None:
+        empty = spec.schema.empty_table()
+        return empty.select(columns) if columns else empty
+    dataset = dt_.to_pyarrow_dataset()
+    return dataset.to_table(columns=columns, filter=filter)
+
+
+def duckdb_relation(spec: TableSpec, con):
+    """A DuckDB relation over the table, read in place (no copy) through its Arrow dataset."""
+    dt_ = _open(spec)
+    if dt_ is None:
+        return con.from_arrow(spec.schema.empty_table())
+    return con.from_arrow(dt_.to_pyarrow_dataset())
+
+
+def row_count(spec: TableSpec) -> int:
+    dt_ = _open(spec)
+    if dt_ is None:
+        return 0
+    return dt_.to_pyarrow_dataset().count_rows()
+
+
+def version(spec: TableSpec) -> int | None:
+    dt_ = _open(spec)
+    return None if dt_ is None else dt_.version()

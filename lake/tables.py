@@ -1,0 +1,197 @@
+"""Bronze table declarations, one block per source family.
+
+Bronze keeps the payload as sent (original meaning, typed only as far as parsing needs) plus
+the load metadata from `lake.catalog.LOAD_METADATA`.
+"""
+
+from __future__ import annotations
+
+import pyarrow as pa
+
+from lake.catalog import UTC_TS, bronze
+
+F64, I64, STR, DATE, BOOL = pa.float64(), pa.int64(), pa.string(), pa.date32(), pa.bool_()
+
+# --- sensors: InfluxDB line protocol (and the ThingSpeak-style CSV export of older deployments)
+SENSOR_READINGS = bronze(
+    "sensor_readings",
+    "sensors",
+    [
+        ("measurement", STR),
+        ("sensor_id", STR),
+        ("farm_id", STR),
+        ("reading_ts", UTC_TS),
+        ("soil_moisture_vwc_pct", F64),
+        ("soil_temperature_c", F64),
+        ("ec_ds_per_m", F64),
+        ("battery_v", F64),
+    ],
+    ("sensor_id", "reading_ts"),
+    "Field sensor points as written to InfluxDB: one row per point (sensor x timestamp), "
+    "fields that the point did not carry are null.",
+)
+
+# --- weather: OpenWeatherMap-style JSON (One Call daily forecast, day_summary observations)
+WEATHER_OBSERVATIONS = bronze(
+    "weather_observations",
+    "weather",
+    [
+        ("provider", STR),
+        ("block_code", STR),
+        ("lat", F64),
+        ("lon", F64),
+        ("obs_date", DATE),
+        ("temp_min_c", F64),
+        ("temp_max_c", F64),
+        ("humidity_pct", F64),
+        ("rain_mm", F64),
+        ("wind_speed_m_s", F64),
+        ("fetched_at", UTC_TS),
+    ],
+    ("provider", "block_code", "obs_date"),
+    "Daily weather observed per block, as reported by the provider.",
+)
+WEATHER_FORECASTS = bronze(
+    "weather_forecasts",
+    "weather",
+    [
+        ("provider", STR),
+        ("block_code", STR),
+        ("lat", F64),
+        ("lon", F64),
+        ("issued_at", UTC_TS),
+        ("forecast_date", DATE),
+        ("temp_min_c", F64),
+        ("temp_max_c", F64),
+        ("humidity_pct", F64),
+        ("rain_mm", F64),
+        ("rain_probability_pct", F64),
+        ("wind_speed_m_s", F64),
+    ],
+    ("provider", "block_code", "issued_at", "forecast_date"),
+    "Daily forecasts per block, one row per forecast day of each issued forecast (vintage).",
+)
+
+# --- mandi prices: Agmarknet exports
+MANDI_PRICES = bronze(
+    "mandi_prices",
+    "mandi_prices",
+    [
+        ("market", STR),
+        ("commodity", STR),
+        ("variety", STR),
+        ("arrival_date", DATE),
+        ("arrivals_tonnes", F64),
+        ("min_price_rs_per_qtl", F64),
+        ("max_price_rs_per_qtl", F64),
+        ("modal_price_rs_per_qtl", F64),
+        ("source_format", STR),  # agmarknet_export | wholesale_monthly
+    ],
+    ("market", "commodity", "variety", "arrival_date"),
+    "Daily wholesale prices per mandi, commodity and variety as Agmarknet reports them (Rs/quintal).",
+)
+
+# --- government: Soil Health Cards
+SOIL_HEALTH_CARDS = bronze(
+    "soil_health_cards",
+    "soil_health",
+    [
+        ("card_id", STR),
+        ("farm_id", STR),
+        ("sample_date", DATE),
+        ("district", STR),
+        ("block", STR),
+        ("village", STR),
+        ("ph", F64),
+        ("ec_ds_per_m", F64),
+        ("organic_carbon_pct", F64),
+        ("nitrogen_kg_per_ha", F64),
+        ("phosphorus_kg_per_ha", F64),
+        ("potassium_kg_per_ha", F64),
+        ("sulphur_ppm", F64),
+        ("zinc_ppm", F64),
+        ("iron_ppm", F64),
+        ("copper_ppm", F64),
+        ("manganese_ppm", F64),
+        ("boron_ppm", F64),
+    ],
+    ("card_id",),
+    "Soil Health Card test results per farm sample, as issued by the soil testing lab.",
+)
+
+# Class names of the public Soil Health Card dashboard; "None" is the dashboard's unlabelled
+# parameter (organic carbon, by its classes and position).
+SHC_CLASS_COLUMNS: dict[str, str] = {
+    "Nitrogen High": "nitrogen_high", "Nitrogen Medium": "nitrogen_medium", "Nitrogen Low": "nitrogen_low",
+    "Phosphorus High": "phosphorus_high", "Phosphorus Medium": "phosphorus_medium", "Phosphorus Low": "phosphorus_low",
+    "Potassium High": "potassium_high", "Potassium Medium": "potassium_medium", "Potassium Low": "potassium_low",
+    "Sulphur Sufficient": "sulphur_sufficient", "Sulphur Deficient": "sulphur_deficient",
+    "None High": "organic_carbon_high", "None Medium": "organic_carbon_medium", "None Low": "organic_carbon_low",
+    "pH Alkaline": "ph_alkaline", "pH Acidic": "ph_acidic", "pH Neutral": "ph_neutral",
+    "EC Saline": "ec_saline", "EC Deficient": "ec_deficient",
+    "Iron Sufficient": "iron_sufficient", "Iron Deficient": "iron_deficient",
+    "Zinc Sufficient": "zinc_sufficient", "Zinc Deficient": "zinc_deficient",
+    "Copper Sufficient": "copper_sufficient", "Copper Deficient": "copper_deficient",
+    "Boron Sufficient": "boron_sufficient", "Boron Deficient": "boron_deficient",
+    "Manganese Sufficient": "manganese_sufficient", "Manganese Deficient": "manganese_deficient",
+}
+SOIL_HEALTH_VILLAGE_CLASSES = bronze(
+    "soil_health_village_classes",
+    "soil_health",
+    [
+        ("report_year", STR),
+        ("district", STR),
+        ("block", STR),
+        ("block_code", STR),
+        ("village", STR),
+        ("file_kind", STR),  # macro | micro
+    ]
+    + [(c, I64) for c in SHC_CLASS_COLUMNS.values()],
+    ("report_year", "block_code", "village", "file_kind"),
+    "Soil Health Card dashboard: number of soil samples per nutrient class, per village.",
+)
+
+# --- the app's PostgreSQL: tables as `COPY ... TO STDOUT (FORMAT csv, HEADER)` writes them
+APP_TABLES: dict[str, list[tuple[str, pa.DataType]]] = {
+    "users": [("user_id", STR), ("role", STR), ("phone", STR), ("language", STR),
+              ("created_at", UTC_TS), ("updated_at", UTC_TS), ("deleted_at", UTC_TS)],
+    "fpos": [("fpo_id", STR), ("name", STR), ("district", STR), ("block_code", STR),
+             ("registered_on", DATE), ("admin_user_id", STR), ("updated_at", UTC_TS)],
+    "farmers": [("farmer_id", STR), ("user_id", STR), ("name", STR), ("phone", STR), ("language", STR),
+                ("district", STR), ("block_code", STR), ("village", STR), ("sms_opt_out", BOOL),
+                ("created_at", UTC_TS), ("updated_at", UTC_TS), ("deleted_at", UTC_TS)],
+    "fpo_memberships": [("membership_id", STR), ("fpo_id", STR), ("farmer_id", STR), ("joined_on", DATE),
+                        ("status", STR), ("updated_at", UTC_TS)],
+    "farms": [("farm_id", STR), ("farmer_id", STR), ("area_acres", F64), ("lat", F64), ("lon", F64),
+              ("district", STR), ("block_code", STR), ("soil_type", STR), ("irrigation", STR),
+              ("updated_at", UTC_TS)],
+    "crop_plans": [("crop_plan_id", STR), ("farm_id", STR), ("season", STR), ("crop_year", I64), ("crop", STR),
+                   ("area_acres", F64), ("sowing_date", DATE), ("expected_harvest_date", DATE),
+                   ("updated_at", UTC_TS)],
+    "products": [("product_id", STR), ("name", STR), ("category", STR), ("unit", STR), ("price_rs", F64),
+                 ("updated_at", UTC_TS)],
+    "orders": [("order_id", STR), ("farmer_id", STR), ("fpo_id", STR), ("ordered_at", UTC_TS), ("status", STR),
+               ("total_rs", F64), ("updated_at", UTC_TS)],
+    "order_items": [("order_item_id", STR), ("order_id", STR), ("product_id", STR), ("quantity", F64),
+                    ("unit_price_rs", F64), ("updated_at", UTC_TS)],
+    "certification_applications": [("application_id", STR), ("farmer_id", STR), ("fpo_id", STR),
+                                   ("scheme", STR), ("applied_on", DATE), ("status", STR),
+                                   ("updated_at", UTC_TS)],
+    "certification_status_events": [("event_id", STR), ("application_id", STR), ("status", STR),
+                                     ("event_at", UTC_TS), ("note", STR)],
+    "advisory_feedback": [("feedback_id", STR), ("farmer_id", STR), ("farm_id", STR), ("advisory_type", STR),
+                          ("reported_issue", STR), ("rating", I64), ("created_at", UTC_TS)],
+    "call_logs": [("call_id", STR), ("farmer_id", STR), ("started_at", UTC_TS), ("duration_s", I64),
+                  ("language", STR), ("intent", STR)],
+}
+
+APP = {
+    name: bronze(
+        f"app_{name}",
+        "app",
+        cols,
+        (cols[0][0],),
+        f"The app's `{name}` table as extracted from PostgreSQL (one row per extracted row version).",
+    )
+    for name, cols in APP_TABLES.items()
+}

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# One-command set-up on a fresh Debian/Ubuntu machine with Python 3.11.
+# Idempotent: a second run checks what is there and changes nothing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PY=${PYTHON:-python3.11}
+UV_VERSION=0.13.8
+
+need_apt=()
+command -v "$PY" >/dev/null 2>&1 || need_apt+=(python3.11 python3.11-venv)
+# Java: Spark (the scale-out engine) needs a JRE; install it if the machine has none.
+command -v java >/dev/null 2>&1 || need_apt+=(openjdk-17-jre-headless)
+if [ ${#need_apt[@]} -gt 0 ]; then
+  echo "setup: installing system packages: ${need_apt[*]}"
+  SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need_apt[@]}"
+fi
+
+if [ ! -x .venv/bin/python ]; then
+  echo "setup: creating virtualenv .venv with $PY"
+  "$PY" -m venv .venv
+fi
+if ! .venv/bin/uv --version 2>/dev/null | grep -q "$UV_VERSION"; then
+  .venv/bin/python -m pip install -q "uv==$UV_VERSION"
+fi
+echo "setup: installing locked dependencies (requirements.lock)"
+.venv/bin/uv pip sync -q --python .venv/bin/python requirements.lock
+.venv/bin/uv pip install -q --python .venv/bin/python --no-deps -e .
+echo "setup: done. Next: .venv/bin/hasiru run"

@@ -1,0 +1,1 @@
+"""The demo world: a deterministic, seeded Karnataka that writes every source in its real format."""
