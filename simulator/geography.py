@@ -6,15 +6,16 @@ import csv
 import zlib
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
+from pathlib import Path
 
 import numpy as np
 
+REFERENCE_DIR = Path(__file__).parent / "reference"
 MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 
 
 def _read(name: str) -> list[dict[str, str]]:
-    with resources.files("simulator").joinpath("reference", name).open(encoding="utf-8") as f:
+    with (REFERENCE_DIR / name).open(encoding="utf-8") as f:
         return list(csv.DictReader(f))
 
 

@@ -1,0 +1,1 @@
+"""Dagster wiring only: each domain folder exposes its definitions; business logic lives elsewhere."""

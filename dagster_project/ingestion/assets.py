@@ -1,0 +1,82 @@
+"""One multi-asset per source family: its bronze tables and quarantine table, loaded per day."""
+
+import datetime as dt
+
+import dagster as dg
+
+from dagster_project.partitions import DAILY_IST
+from ingestion.bronze import load_partition
+from ingestion.sources import SOURCES, Source
+from lake import delta_io
+from lake.catalog import TableSpec, quarantine_table, table
+
+POOL = "lake_ingestion"  # loads never race each other for the shared load log
+
+
+def asset_key(spec: TableSpec) -> dg.AssetKey:
+    return dg.AssetKey([spec.layer, spec.short_name])
+
+
+def _spec(spec: TableSpec) -> dg.AssetSpec:
+    return dg.AssetSpec(
+        asset_key(spec), description=spec.description, group_name=spec.layer, kinds={"delta"},
+        partitions_def=DAILY_IST,
+        metadata={
+            "dagster/column_schema": dg.TableSchema(
+                columns=[dg.TableColumn(f.name, str(f.type)) for f in spec.schema]),
+            "partition_by": list(spec.partition_by), "natural_key": list(spec.key),
+            "dagster/table_name": spec.name,
+        },
+    )
+
+
+def _bronze_asset(src: Source) -> dg.AssetsDefinition:
+    targets = [table(t) for t in src.targets]
+    quarantine = quarantine_table(src.name)
+    checks = [
+        dg.AssetCheckSpec("rows_accounted", asset=asset_key(targets[0]),
+                          description="Every landed row is written or quarantined: rows_read = rows_written + rows_quarantined"),
+        dg.AssetCheckSpec("no_rejected_files", asset=asset_key(quarantine),
+                          description="No landing file was rejected whole (empty, truncated, unknown format)"),
+    ]
+
+    @dg.multi_asset(
+        name=f"ingest_{src.name}", specs=[_spec(t) for t in targets] + [_spec(quarantine)], check_specs=checks,
+        partitions_def=DAILY_IST, pool=POOL, description=src.description,
+    )
+    def _load(context: dg.AssetExecutionContext):
+        day = dt.date.fromisoformat(context.partition_key)
+        report = load_partition(src.name, day, progress=context.log.info)
+        context.log.info(report.summary())
+        for spec in targets + [quarantine]:
+            yield dg.MaterializeResult(
+                asset_key=asset_key(spec),
+                metadata={"rows_in_partition": report.rows_by_table.get(spec.name, 0),
+                          "delta_version": delta_io.version(spec), "load_id": report.load_id,
+                          "files": len(report.files)},
+            )
+        broken = [f.source_file for f in report.files if f.rows_read != f.rows_written + f.rows_quarantined]
+        yield dg.AssetCheckResult(
+            check_name="rows_accounted", asset_key=asset_key(targets[0]), passed=not broken,
+            metadata={"rows_read": report.total("rows_read"), "rows_written": report.total("rows_written"),
+                      "rows_quarantined": report.total("rows_quarantined"), "files_off": broken},
+        )
+        rejected = [f"{f.source_file}: {f.message}" for f in report.files if f.status == "rejected"]
+        yield dg.AssetCheckResult(
+            check_name="no_rejected_files", asset_key=asset_key(quarantine), passed=not rejected,
+            severity=dg.AssetCheckSeverity.WARN, metadata={"rejected_files": rejected[:20]},
+        )
+
+    return _load
+
+
+INGESTION_ASSETS = [_bronze_asset(s) for s in SOURCES.values()]
+
+
+def source_asset_keys(source_name: str) -> list[dg.AssetKey]:
+    src = SOURCES[source_name]
+    return [asset_key(table(t)) for t in src.targets] + [asset_key(quarantine_table(source_name))]
+
+
+ingest_job = dg.define_asset_job("ingest_bronze", selection=dg.AssetSelection.assets(*INGESTION_ASSETS),
+                                 partitions_def=DAILY_IST)

@@ -1,0 +1,206 @@
+"""`hasiru`: the platform's command line. Every command has --help."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import sys
+from pathlib import Path
+
+import click
+
+from hasiru import console
+from hasiru.config import REPO_ROOT, ConfigError, settings
+
+IST = dt.timezone(dt.timedelta(hours=5, minutes=30))
+
+
+def _today_ist() -> dt.date:
+    return dt.datetime.now(IST).date()
+
+
+def _date(ctx, param, value):
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date (YYYY-MM-DD)") from None
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def cli() -> None:
+    """Hasiru Mitra data platform: simulate the demo world, ingest it into the Delta lake, inspect it.
+
+    Settings come from the environment: HASIRU_DATA_DIR (default ./data), HASIRU_LAKE_URI
+    (default <data>/lake, or s3://bucket/prefix), HASIRU_LANDING_DIR, DAGSTER_HOME."""
+
+
+@cli.command()
+@click.option("--farmers", default=2000, show_default=True, type=click.IntRange(1), help="Number of farmers.")
+@click.option("--days", default=7, show_default=True, type=click.IntRange(1), help="Days of activity to simulate.")
+@click.option("--seed", default=42, show_default=True, help="Random seed: the same seed gives the same world.")
+@click.option("--start-date", callback=_date, help="First day (YYYY-MM-DD); default: so the world ends yesterday (IST).")
+def simulate(farmers: int, days: int, seed: int, start_date: dt.date | None) -> None:
+    """Write the demo world into the landing zone, each source in its real format."""
+    _simulate(farmers, days, seed, start_date)
+
+
+def _simulate(farmers, days, seed, start_date):
+    from simulator.world import build_world
+
+    start = start_date or _today_ist() - dt.timedelta(days=days)
+    landing = settings().landing_dir
+    console.progress(f"simulating {farmers:,} farmers x {days} days from {start} into {landing}")
+    s = build_world(landing, seed, farmers, start, days, console.progress)
+    console.progress(f"world: {s.farmers:,} farmers, {s.farms:,} farms, {s.sensors:,} sensors, {s.fpos:,} FPOs; "
+                     + ", ".join(f"{k} {v} files/{s.bytes[k] / 1e6:.1f} MB" for k, v in s.files.items()))
+    return start
+
+
+@cli.command()
+@click.option("--source", "sources", multiple=True, help="Source family (repeatable); default: all.")
+@click.option("--date", "day", callback=_date, help="Landing day (YYYY-MM-DD); default: every landed day.")
+def ingest(sources: tuple[str, ...], day: dt.date | None) -> None:
+    """Load landed files into bronze directly (no Dagster run), one source and day at a time."""
+    from ingestion import landing
+    from ingestion.bronze import load_partition
+    from ingestion.sources import SOURCES, source
+
+    for name in sources:
+        source(name)  # fails early with the list of known sources
+    for name in sources or tuple(SOURCES):
+        for d in [day] if day else landing.landing_dates(name):
+            console.progress(load_partition(name, d).summary())
+    _print_summary()
+
+
+@cli.command()
+@click.option("--farmers", default=2000, show_default=True, type=click.IntRange(1), help="Number of farmers.")
+@click.option("--days", default=7, show_default=True, type=click.IntRange(1), help="Days of activity to simulate.")
+@click.option("--seed", default=42, show_default=True, help="Random seed.")
+@click.option("--start-date", callback=_date, help="First day (YYYY-MM-DD); default: so the world ends yesterday (IST).")
+@click.option("--fresh/--keep", default=True, show_default=True,
+              help="Start from an empty landing zone and lake (local folders only).")
+def run(farmers: int, days: int, seed: int, start_date: dt.date | None, fresh: bool) -> None:
+    """Build the demo world and run the whole pipeline through Dagster on the embedded engine."""
+    s = settings()
+    if fresh:
+        for path in [s.landing_dir] + ([Path(s.lake_uri)] if s.lake_is_local else []):
+            if path.exists():
+                console.progress(f"removing {path} (--fresh)")
+                shutil.rmtree(path)
+    start = _simulate(farmers, days, seed, start_date)
+    from dagster_project.run_local import materialize_partitions
+
+    materialize_partitions([start + dt.timedelta(days=i) for i in range(days)], console.progress)
+    _print_summary()
+
+
+@cli.command()
+def status() -> None:
+    """Row counts of every lake table, quarantine per source, and where things are."""
+    _print_summary()
+
+
+@cli.command()
+@click.option("--source", required=True, help="Source family, e.g. mandi_prices.")
+@click.option("--limit", default=20, show_default=True, type=click.IntRange(1))
+def quarantine(source: str, limit: int) -> None:
+    """Show quarantined rows of one source: file, row, reason, raw text."""
+    from ingestion.sources import source as lookup
+    from hasiru.lake_views import connect
+
+    lookup(source)
+    con = connect()
+    rows = con.sql(f"select landing_date, source_file, source_row, reason, raw from bronze_quarantine_{source} "
+                   f"order by landing_date, source_file, source_row limit {limit}").fetchall()
+    click.echo(console.table([tuple("" if v is None else v for v in r[:4]) + (str(r[4])[:60],) for r in rows],
+                             ("landing_date", "source_file", "row", "reason", "raw")))
+
+
+@cli.command()
+@click.argument("query")
+def sql(query: str) -> None:
+    """Run SQL (DuckDB) over the lake; tables are views named <layer>_<table>, e.g. bronze_mandi_prices."""
+    from hasiru.lake_views import connect
+
+    rel = connect().sql(query)
+    if rel is not None:
+        click.echo(console.table([tuple(r) for r in rel.limit(200).fetchall()], tuple(rel.columns)))
+
+
+@cli.command()
+@click.option("--port", default=3000, show_default=True)
+def ui(port: int) -> None:
+    """Start the Dagster UI (dagster dev) on this repository's workspace, with run history kept."""
+    _dagster_home()
+    os.execvp(sys.executable, [sys.executable, "-m", "dagster", "dev", "-w", str(REPO_ROOT / "workspace.yaml"),
+                               "-h", "127.0.0.1", "-p", str(port)])
+
+
+def _dagster_home() -> Path:
+    home = settings().dagster_home
+    home.mkdir(parents=True, exist_ok=True)
+    os.environ["DAGSTER_HOME"] = str(home)
+    cfg = home / "dagster.yaml"
+    if not cfg.exists():
+        cfg.write_text("telemetry:\n  enabled: false\n")
+    return home
+
+
+def _print_summary() -> None:
+    from lake import delta_io
+    from lake.catalog import LOAD_LOG, all_tables
+
+    s = settings()
+    rows = [(spec.name, delta_io.row_count(spec)) for spec in all_tables()]
+    click.echo("\nLake tables (Delta) at " + s.lake_uri)
+    click.echo(console.table(sorted(r for r in rows if r[1] or not r[0].startswith("bronze.quarantine")), ("table", "rows")))
+    log = delta_io.read_arrow(LOAD_LOG).to_pylist()
+    by_source: dict[str, list[int]] = {}
+    for r in log:
+        acc = by_source.setdefault(r["source"], [0, 0, 0, 0, 0])
+        acc[0] += 1
+        acc[1] += r["rows_read"]
+        acc[2] += r["rows_quarantined"]
+        acc[3] += r["status"] == "rejected"
+        acc[4] += r["status"] == "duplicate"
+    click.echo("\nLoads by source (ops.load_log)")
+    click.echo(console.table([(k, *v) for k, v in sorted(by_source.items())],
+                             ("source", "files", "rows read", "quarantined rows", "rejected files", "duplicate files")))
+    click.echo(f"""
+Where to look:
+  landing zone (raw payloads):  {s.landing_dir}
+  Delta lake:                   {s.lake_uri}
+  quarantined rows:             .venv/bin/hasiru quarantine --source mandi_prices
+  SQL over the lake (DuckDB):   .venv/bin/hasiru sql "select * from bronze_mandi_prices limit 5"
+  Dagster UI with run history:  .venv/bin/hasiru ui   then open http://127.0.0.1:3000""")
+
+
+def main() -> None:
+    # delta-rs can abort at interpreter exit after all work succeeded (delta-rs issue 2184):
+    # flush and leave with os._exit so the exit status is the command's own.
+    status = 0
+    try:
+        cli.main(standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("aborted", err=True)
+        status = 130
+    except click.ClickException as exc:
+        exc.show()
+        status = exc.exit_code
+    except (ConfigError, KeyError, ValueError, OSError, RuntimeError) as exc:
+        click.echo(f"error: {exc.args[0] if isinstance(exc, KeyError) else exc}", err=True)
+        status = 2
+    except SystemExit as exc:
+        status = exc.code if isinstance(exc.code, int) else 0
+    except Exception:  # a bug, not bad input: show where, and still exit cleanly
+        import traceback
+
+        traceback.print_exc()
+        status = 1
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(status)

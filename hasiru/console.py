@@ -1,0 +1,19 @@
+"""Progress and result printing for the command line (stderr for progress, stdout for results)."""
+
+from __future__ import annotations
+
+import sys
+import time
+
+_t0 = time.monotonic()
+
+
+def progress(message: str) -> None:
+    print(f"[{time.monotonic() - _t0:7.1f}s] {message}", file=sys.stderr, flush=True)
+
+
+def table(rows: list[tuple], headers: tuple[str, ...]) -> str:
+    cells = [tuple(f"{c:,}" if isinstance(c, int) else str(c) for c in r) for r in rows]
+    widths = [max(len(h), *(len(r[i]) for r in cells)) if cells else len(h) for i, h in enumerate(headers)]
+    line = lambda r: "  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(r, widths)))  # noqa: E731
+    return "\n".join([line(headers), line(tuple("-" * w for w in widths))] + [line(r) for r in cells])
