@@ -18,7 +18,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ingestion import landing
-from ingestion.parsed import RAW_LIMIT, FileRejected
+from ingestion.parsed import RAW_LIMIT
 from ingestion.sources import LoadContext, source
 from lake import delta_io
 from lake.catalog import LOAD_LOG, QUARANTINE_SCHEMA, quarantine_table, table
@@ -66,12 +66,11 @@ def _previously_loaded(source_name: str, day: dt.date) -> dict[str, tuple[str, d
     return {r["file_sha256"]: (r["source_file"], r["landing_date"]) for r in t.to_pylist()}
 
 
-def _with_metadata(t: pa.Table, rel_path: str, load_id: str, now: dt.datetime, day: dt.date) -> pa.Table:
+def _with_metadata(t: pa.Table, load_id: str, now: dt.datetime, day: dt.date) -> pa.Table:
     n = t.num_rows
-    return (t.append_column("source_file", pa.array([rel_path] * n, pa.string()))
-             .append_column("load_id", pa.array([load_id] * n, pa.string()))
-             .append_column("loaded_at", pa.array([now] * n, pa.timestamp("us", tz="UTC")))
-             .append_column("landing_date", pa.array([day] * n, pa.date32())))
+    return (t.append_column("load_id", pa.repeat(pa.scalar(load_id, pa.string()), n))
+             .append_column("loaded_at", pa.repeat(pa.scalar(now, pa.timestamp("us", tz="UTC")), n))
+             .append_column("landing_date", pa.repeat(pa.scalar(day, pa.date32()), n)))
 
 
 def load_partition(source_name: str, day: dt.date, *, now: dt.datetime | None = None,
@@ -83,10 +82,10 @@ def load_partition(source_name: str, day: dt.date, *, now: dt.datetime | None = 
     report = LoadReport(source_name, day, load_id)
     earlier = _previously_loaded(source_name, day)
     seen: dict[str, str] = {}
-    parts: dict[str, list[pa.Table]] = {t: [] for t in src.targets}
-    quarantine: list[pa.Table] = []
+    to_parse: list[tuple[str, bytes]] = []
+    heads: dict[str, bytes] = {}
     files = landing.list_files(source_name, day)
-    for i, rel in enumerate(files, 1):
+    for rel in files:
         data = landing.read(rel)
         sha = landing.sha256(data)
         fr = FileReport(rel, sha, len(data))
@@ -96,37 +95,44 @@ def load_partition(source_name: str, day: dt.date, *, now: dt.datetime | None = 
             fr.status, fr.message = "duplicate", f"same content as {first} (landed {first_day}); not loaded again"
             continue
         seen[sha] = rel
-        try:
-            parsed = src.parse(data, rel, ctx)
-        except FileRejected as exc:
-            fr.status, fr.message, fr.rows_read, fr.rows_quarantined = "rejected", str(exc), 1, 1
-            quarantine.append(pa.table({
-                "target_table": [source_name], "source_row": pa.array([None], pa.int64()), "reason": [str(exc)],
-                "raw": [data[:RAW_LIMIT].decode("utf-8", errors="backslashreplace")],
-            }))
-            quarantine[-1] = _with_metadata(quarantine[-1], rel, load_id, now, day)
+        to_parse.append((rel, data))
+        heads[rel] = data[:RAW_LIMIT]
+    if progress:
+        progress(f"{source_name} {day}: parsing {len(to_parse)} files ({sum(len(d) for _, d in to_parse) / 1e6:,.1f} MB)")
+    batch = src.parse_batch(to_parse, ctx)
+    del to_parse
+    written, quarantined = batch.counts(list(heads))
+    rejected_rows = []
+    for fr in report.files:
+        if fr.status == "duplicate":
+            continue
+        if fr.source_file in batch.rejected_files:
+            fr.status, fr.message = "rejected", batch.rejected_files[fr.source_file]
+            fr.rows_read = fr.rows_quarantined = 1  # the file counts as one unreadable record
+            rejected_rows.append({"target_table": source_name, "source_row": None, "reason": fr.message,
+                                  "raw": heads[fr.source_file].decode("utf-8", errors="backslashreplace"),
+                                  "source_file": fr.source_file})
         else:
-            for target, t in parsed.tables.items():
-                parts[target].append(_with_metadata(t, rel, load_id, now, day))
-                fr.rows_written += t.num_rows
-            rej = parsed.rejects.table()
-            quarantine.append(_with_metadata(rej, rel, load_id, now, day))
-            fr.rows_read, fr.rows_quarantined = parsed.rows_read, rej.num_rows
-            if fr.rows_read != fr.rows_written + fr.rows_quarantined:
-                raise AssertionError(f"{rel}: row accounting broken: read {fr.rows_read} != "
-                                     f"written {fr.rows_written} + quarantined {fr.rows_quarantined}")
+            fr.rows_read = batch.rows_read[fr.source_file]
+            fr.rows_written, fr.rows_quarantined = written[fr.source_file], quarantined[fr.source_file]
+        if fr.rows_read != fr.rows_written + fr.rows_quarantined:
+            raise AssertionError(f"{fr.source_file}: row accounting broken: read {fr.rows_read} != "
+                                 f"written {fr.rows_written} + quarantined {fr.rows_quarantined}")
         if progress:
-            progress(f"{source_name} {day}: [{i}/{len(files)}] {rel}: {fr.status}, {fr.rows_written:,} rows"
+            progress(f"{source_name} {day}: {fr.source_file}: {fr.status}, {fr.rows_written:,} rows"
                      + (f", {fr.rows_quarantined:,} quarantined" if fr.rows_quarantined else ""))
-    for target, tables in parts.items():
+    for target in src.targets:
         spec = table(target)
-        data = pa.concat_tables(tables, promote_options="none") if tables else spec.schema.empty_table()
-        delta_io.replace_partition(spec, data.select(spec.schema.names) if tables else data, landing_date=day)
+        t = batch.parsed.tables.get(target)
+        data = _with_metadata(t, load_id, now, day).select(spec.schema.names) if t is not None else spec.schema.empty_table()
+        delta_io.replace_partition(spec, data, landing_date=day)
         report.rows_by_table[target] = data.num_rows
-    q = pa.concat_tables(quarantine) if quarantine else None
+    rejects = batch.parsed.rejects.table()
+    if rejected_rows:
+        rejects = pa.concat_tables([rejects, pa.Table.from_pylist(rejected_rows, schema=rejects.schema)])
+    q = _with_metadata(rejects, load_id, now, day)
+    q = q.append_column("source", pa.repeat(pa.scalar(source_name, pa.string()), q.num_rows))
     qspec = quarantine_table(source_name)
-    q = (q.append_column("source", pa.array([source_name] * q.num_rows, pa.string())) if q is not None
-         else QUARANTINE_SCHEMA.empty_table())
     delta_io.replace_partition(qspec, q.select(QUARANTINE_SCHEMA.names), landing_date=day)
     report.rows_by_table[qspec.name] = q.num_rows
     log_rows = pa.Table.from_pylist(

@@ -8,6 +8,7 @@ message that names the column and the value.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 import numpy as np
 import pyarrow as pa
@@ -27,10 +28,13 @@ class RowIssues:
         self.n = n
         self.reason: pa.Array = pa.nulls(n, pa.string())
 
-    def flag(self, mask: pa.Array | np.ndarray, message: str | pa.Array) -> None:
+    def flag(self, mask: pa.Array | np.ndarray, message: str | pa.Array | Callable[[], pa.Array]) -> None:
+        """Mark rows where `mask` is true (first reason wins); `message` may be a callable, built only if needed."""
         mask = pc.fill_null(pa.array(mask, pa.bool_()) if isinstance(mask, np.ndarray) else mask, False)
         if not pc.any(mask).as_py():
             return
+        if callable(message):
+            message = message()
         msg = pa.scalar(message) if isinstance(message, str) else message
         self.reason = pc.if_else(pc.and_(mask, pc.is_null(self.reason)), msg, self.reason)
 
@@ -49,8 +53,8 @@ def text(values: pa.Array | list) -> pa.Array:
     return pc.if_else(pc.equal(arr, ""), pa.nulls(len(arr), pa.string()), arr)
 
 
-def _describe(name: str, what: str, values: pa.Array) -> pa.Array:
-    return pc.binary_join_element_wise(pa.scalar(f"{name}: {what} '"), values, pa.scalar("'"), pa.scalar(""))
+def _describe(name: str, what: str, values: pa.Array) -> Callable[[], pa.Array]:
+    return lambda: pc.binary_join_element_wise(pa.scalar(f"{name}: {what} '"), values, pa.scalar("'"), pa.scalar(""))
 
 
 def required(values: pa.Array, name: str, issues: RowIssues) -> None:
@@ -58,14 +62,24 @@ def required(values: pa.Array, name: str, issues: RowIssues) -> None:
 
 
 def to_float(values: pa.Array, name: str, issues: RowIssues, *, lo: float | None = None, hi: float | None = None,
-             required_: bool = False) -> pa.Array:
-    values = text(values)
+             required_: bool = False, clean: bool = False) -> pa.Array:
+    """`clean=True`: the caller guarantees no padding or empty strings (a direct cast is tried first)."""
+    out = None
+    if clean:
+        try:
+            out = pc.cast(values, pa.float64())
+        except pa.ArrowInvalid:
+            out = None  # some value is not a number: take the validating path for the reasons
+    if out is None:
+        values = text(values)
+        valid = pc.match_substring_regex(values, NUMBER_RE)
+        issues.flag(pc.invert(valid), _describe(name, "not a number", values))
+        out = pc.cast(pc.if_else(valid, values, pa.nulls(len(values), pa.string())), pa.float64())
     if required_:
         required(values, name, issues)
-    valid = pc.match_substring_regex(values, NUMBER_RE)
-    issues.flag(pc.invert(valid), _describe(name, "not a number", values))
-    out = pc.cast(pc.if_else(valid, values, pa.nulls(len(values), pa.string())), pa.float64())
-    out = pc.if_else(pc.is_finite(out), out, pa.nulls(len(out), pa.float64()))
+    if pc.any(pc.invert(pc.is_finite(out))).as_py():
+        issues.flag(pc.and_(pc.is_valid(out), pc.invert(pc.is_finite(out))), _describe(name, "not a finite number", values))
+        out = pc.if_else(pc.is_finite(out), out, pa.nulls(len(out), pa.float64()))
     if lo is not None:
         issues.flag(pc.less(out, lo), _describe(name, f"below {lo:g}:", values))
     if hi is not None:
@@ -150,16 +164,50 @@ def typed(values: pa.Array, name: str, arrow_type: pa.DataType, issues: RowIssue
     raise TypeError(f"{name}: no text parser for {arrow_type}")
 
 
+def _sort_codes(col: pa.Array) -> list[np.ndarray]:
+    """Integer keys that are equal exactly when the column's values are equal (nulls included)."""
+    col = col.combine_chunks() if isinstance(col, pa.ChunkedArray) else col
+    nulls = pc.is_null(col).to_numpy(zero_copy_only=False).astype(np.int8)
+    t = col.type
+    if pa.types.is_floating(t):
+        values = pc.fill_null(col.cast(pa.float64()), 0.0).to_numpy(zero_copy_only=False).view(np.int64)
+    elif pa.types.is_integer(t) or pa.types.is_temporal(t):
+        if pa.types.is_temporal(t):  # dates and timestamps are integers underneath
+            col = col.view(pa.int32() if t.bit_width == 32 else pa.int64())
+        values = pc.fill_null(col.cast(pa.int64()), 0).to_numpy(zero_copy_only=False)
+    else:
+        values = pc.fill_null(pc.dictionary_encode(col).indices, -1).to_numpy(zero_copy_only=False)
+    return [values, nulls] if nulls.any() else [values]
+
+
 def duplicate_of(table: pa.Table, columns: list[str], row_numbers: pa.Array) -> pa.Array:
-    """For each row, the source row it repeats exactly (same values in `columns`), else null."""
-    if table.num_rows == 0:
+    """For each row, the source row it repeats exactly (same values in `columns`), else null.
+
+    Rows are hashed on integer codes of their values; only rows sharing a hash are compared in full."""
+    n = table.num_rows
+    if n == 0:
         return pa.nulls(0, pa.int64())
-    parts = [pc.cast(table[c], pa.string()) for c in columns]
-    key = pc.binary_join_element_wise(*parts, pa.scalar("\x1f"), null_handling="replace", null_replacement="\x00")
-    codes = pc.dictionary_encode(key).combine_chunks().indices.to_numpy() if isinstance(key, pa.ChunkedArray) \
-        else pc.dictionary_encode(key).indices.to_numpy()
-    _, first, inverse = np.unique(codes, return_index=True, return_inverse=True)
-    first_row = first[inverse]
+    keys = [k for c in columns for k in _sort_codes(table[c])]
+    h = np.zeros(n, dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        for k in keys:
+            h = (h ^ k.astype(np.uint64)) * np.uint64(0x100000001B3)  # FNV-style mixing
+            h ^= h >> np.uint64(29)
+    order = np.argsort(h, kind="stable")
+    hs = h[order]
+    same_as_prev = np.zeros(n, dtype=bool)
+    same_as_prev[1:] = hs[1:] == hs[:-1]
+    first_of = np.arange(n)
+    if same_as_prev.any():
+        group_start = np.flatnonzero(~same_as_prev)
+        group_id = np.cumsum(~same_as_prev) - 1
+        sizes = np.bincount(group_id)
+        for g in np.flatnonzero(sizes > 1):  # few: real duplicates (and rare hash collisions)
+            members = order[group_start[g]:group_start[g] + sizes[g]]  # in file order (stable sort)
+            seen: dict[tuple, int] = {}
+            for m in members:
+                row = tuple(int(k[m]) for k in keys)
+                first_of[m] = seen.setdefault(row, m)
     rows = np.asarray(row_numbers.to_numpy(zero_copy_only=False))
-    is_dup = first_row != np.arange(len(codes))
-    return pa.array(np.where(is_dup, rows[first_row], 0), pa.int64(), mask=~is_dup)
+    is_dup = first_of != np.arange(n)
+    return pa.array(np.where(is_dup, rows[first_of], 0), pa.int64(), mask=~is_dup)

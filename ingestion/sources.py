@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from ingestion.parsed import FileRejected, ParsedFile
+from ingestion.parsed import FileRejected, ParsedBatch, ParsedFile
 from ingestion.parsers import agmarknet, app_csv, iot_csv, line_protocol, soil_health, weather_json
 from lake.tables import APP
 
@@ -23,12 +23,29 @@ class Source:
     targets: tuple[str, ...]
     parsers: dict[str, Callable[[bytes, str, LoadContext], ParsedFile]]  # file suffix -> parser
     description: str
+    # optional: (suffix, parser of many files at once) for formats whose files are many and small
+    batch: tuple[str, Callable[[list[tuple[str, bytes]], LoadContext], ParsedBatch]] | None = None
 
     def parse(self, data: bytes, rel_path: str, ctx: LoadContext) -> ParsedFile:
         for suffix, fn in self.parsers.items():
             if rel_path.lower().endswith(suffix):
                 return fn(data, rel_path, ctx)
         raise FileRejected(f"{rel_path}: no {self.name} parser for this kind of file (expected {', '.join(self.parsers)})")
+
+    def parse_batch(self, files: list[tuple[str, bytes]], ctx: LoadContext) -> ParsedBatch:
+        """Parse all files of one load; a file that cannot be parsed at all is listed in rejected_files."""
+        others = files
+        batch = ParsedBatch()
+        if self.batch is not None:
+            suffix, fn = self.batch
+            batch = fn([f for f in files if f[0].lower().endswith(suffix)], ctx)
+            others = [f for f in files if not f[0].lower().endswith(suffix)]
+        for rel, data in others:
+            try:
+                batch.add_file(rel, self.parse(data, rel, ctx))
+            except FileRejected as exc:
+                batch.rejected_files[rel] = str(exc)
+        return batch
 
 
 SOURCES: dict[str, Source] = {
@@ -42,7 +59,8 @@ SOURCES: dict[str, Source] = {
                "Weather provider payloads: daily observations and 5-day forecasts per block"),
         Source("mandi_prices", ("bronze.mandi_prices",),
                {".csv": lambda d, p, c: agmarknet.parse(d, p, c.today)},
-               "Agmarknet daily mandi prices and arrivals"),
+               "Agmarknet daily mandi prices and arrivals",
+               batch=(".csv", lambda files, c: agmarknet.parse_batch(files, c.today))),
         Source("soil_health", ("bronze.soil_health_cards", "bronze.soil_health_village_classes"),
                {".csv": lambda d, p, c: soil_health.parse(d, p, c.today)},
                "Soil Health Card results and dashboard village summaries"),

@@ -78,5 +78,4 @@ def source_asset_keys(source_name: str) -> list[dg.AssetKey]:
     return [asset_key(table(t)) for t in src.targets] + [asset_key(quarantine_table(source_name))]
 
 
-ingest_job = dg.define_asset_job("ingest_bronze", selection=dg.AssetSelection.assets(*INGESTION_ASSETS),
-                                 partitions_def=DAILY_IST)
+ingest_job = dg.define_asset_job("ingest_bronze", selection=dg.AssetSelection.assets(*INGESTION_ASSETS))

@@ -13,13 +13,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import dataclass
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from ingestion.columns import RowIssues, text, to_date, to_float
-from ingestion.parsed import FileRejected, ParsedFile
+from ingestion.parsed import FileRejected, ParsedBatch, ParsedFile
 from ingestion.parsers.csv_rows import read_csv, split_by_width
 
 TARGET = "bronze.mandi_prices"
@@ -45,21 +46,20 @@ def _merge_unquoted_market(fields: list[str]) -> list[str]:
     return fields
 
 
-def _fill_market(market: pa.Array, line_no: list[int], parsed: ParsedFile, issues: RowIssues) -> pa.Array:
-    """Forward-fill the market name, but never across a rejected row: that row may have named a new market."""
-    lines = np.asarray(line_no, dtype=np.int64)
-    named_at = pc.fill_null_forward(pc.if_else(pc.is_valid(market), pa.array(lines), pa.nulls(len(lines), pa.int64())))
-    filled = pc.fill_null_forward(market)
-    rejected = np.sort(np.concatenate([r.to_numpy(zero_copy_only=False) for r in parsed.rejects.row] or [np.array([], np.int64)]))
-    if len(rejected):
-        src = pc.fill_null(named_at, 0).to_numpy()
-        crossed = (np.searchsorted(rejected, lines) - np.searchsorted(rejected, src, side="right")) > 0
-        issues.flag(pa.array(crossed & pc.is_null(market).to_numpy(zero_copy_only=False)),
-                    "market: blank, and the row that would name it was rejected")
-    return filled
+@dataclass
+class Staged:
+    """One export split into text fields; typing and checks run later over all staged files at once."""
+
+    file: str
+    commodity: str
+    fmt: str
+    columns: list[pa.Array]  # market, date, arrivals, variety, min, max, modal (text)
+    line_no: list[int]
+    raw: list[str]
+    parsed: ParsedFile  # rows read, and rejects found while splitting (bad encoding, wrong width)
 
 
-def parse(data: bytes, file_name: str, today: dt.date) -> ParsedFile:
+def stage(data: bytes, file_name: str) -> Staged:
     commodity = commodity_from_name(file_name)
     parsed = ParsedFile()
     body = read_csv(data, file_name, parsed, TARGET)
@@ -67,35 +67,94 @@ def parse(data: bytes, file_name: str, today: dt.date) -> ParsedFile:
     if header == EXPORT_HEADER:
         fmt, width = "agmarknet_export", len(body.header)
         # Accept rows without the trailing empty column too (re-saved exports drop it).
-        rows = [r + [""] if len(r) == width - 1 and width == 8 else r for r in body.rows]
-        body.rows = rows
+        body.rows = [r + [""] if len(r) == width - 1 and width == 8 else r for r in body.rows]
         body = split_by_width(body, width, TARGET, parsed, fix=_merge_unquoted_market)
-        market, date, arrivals, variety, mn, mx, modal = body.columns(width)[:7]
+        columns = body.columns(width)[:7]
     elif [h.upper() for h in header] == MONTHLY_HEADER:
         fmt = "wholesale_monthly"
         body = split_by_width(body, 6, TARGET, parsed, fix=_merge_unquoted_market)
         market, date, arrivals, mn, mx, modal = body.columns(6)
-        variety = pa.nulls(len(market), pa.string())
+        columns = [market, date, arrivals, pa.nulls(len(market), pa.string()), mn, mx, modal]
     else:
         raise FileRejected(
             f"{file_name}: unrecognised header {body.header[:8]}; expected the Agmarknet export "
             f"({','.join(EXPORT_HEADER)}) or the monthly wholesale file ({','.join(MONTHLY_HEADER)})"
         )
-    n = len(body.rows)
+    return Staged(file_name, commodity, fmt, columns, body.line_no, body.raw, parsed)
+
+
+def _fill_market(market: pa.Array, file_idx: np.ndarray, line_no: np.ndarray, rejected: np.ndarray,
+                 issues: RowIssues) -> pa.Array:
+    """Forward-fill the market name within each file, never across a rejected row (it may have named
+    a new market) nor from one file into the next."""
+    seq = file_idx.astype(np.int64) * 10**10 + line_no  # one ordering over all files
+    named = pc.is_valid(market)
+    named_at = pc.fill_null_forward(pc.if_else(named, pa.array(seq), pa.nulls(len(seq), pa.int64())))
+    src = pc.fill_null(named_at, -1).to_numpy()
+    blank = ~named.to_numpy(zero_copy_only=False)
+    issues.flag(pa.array(blank & ((src < 0) | (src // 10**10 != file_idx))), "market: missing, and no earlier row names one")
+    if len(rejected):
+        crossed = (np.searchsorted(rejected, seq) - np.searchsorted(rejected, src, side="right")) > 0
+        issues.flag(pa.array(blank & crossed & (src >= 0)), "market: blank, and the row that would name it was rejected")
+    return pc.fill_null_forward(market)
+
+
+def validate(staged: list[Staged], today: dt.date) -> ParsedFile:
+    """Type and check the rows of all staged files in one vectorised pass."""
+    parsed = ParsedFile()
+    for st in staged:
+        r = st.parsed.rejects
+        for target, rows, reasons, raws in zip(r.target, r.row, r.reason, r.raw):
+            parsed.rejects.add(target, rows, reasons, raws, pa.repeat(pa.scalar(st.file, pa.string()), len(rows)))
+        parsed.rows_read += st.parsed.rows_read
+    counts = np.array([len(st.line_no) for st in staged], dtype=np.int64)
+    n = int(counts.sum())
+    file_idx = np.repeat(np.arange(len(staged)), counts)
+    line_no = np.concatenate([np.asarray(st.line_no, dtype=np.int64) for st in staged]) if staged else np.zeros(0, np.int64)
+    col = lambda i: pa.concat_arrays([st.columns[i].cast(pa.string()) for st in staged]) if staged else pa.array([], pa.string())  # noqa: E731
+    per_file = lambda values: pa.array(np.repeat(np.array(values, dtype=object), counts), pa.string())  # noqa: E731
+    rejected = np.sort(np.concatenate([i * 10**10 + r.to_numpy(zero_copy_only=False)
+                                       for i, st in enumerate(staged) for r in st.parsed.rejects.row] or [np.zeros(0, np.int64)]))
     issues = RowIssues(n)
-    market = text(market)
-    if fmt == "agmarknet_export":
-        market = _fill_market(market, body.line_no, parsed, issues)
-    issues.flag(pc.is_null(market), "market: missing, and no earlier row names one")
-    arrival_date = to_date(date, "arrival_date", issues, "%d/%m/%Y", required_=True, not_after=today)
-    arrivals_t = to_float(arrivals, "arrivals_tonnes", issues, lo=0)
-    prices = {}
-    for name, col in (("min_price_rs_per_qtl", mn), ("max_price_rs_per_qtl", mx), ("modal_price_rs_per_qtl", modal)):
-        prices[name] = to_float(col, name, issues, lo=0, hi=MAX_PRICE_RS_PER_QTL)
+    fmt = per_file([st.fmt for st in staged])
+    market = text(col(0))
+    # only the native export leaves market names to be forward-filled
+    export_rows = pc.equal(fmt, "agmarknet_export").to_numpy(zero_copy_only=False) if n else np.zeros(0, bool)
+    if export_rows.any():
+        market = _fill_market(market, file_idx, line_no, rejected, issues)
+    issues.flag(pc.is_null(market), "market: missing")
+    arrival_date = to_date(col(1), "arrival_date", issues, "%d/%m/%Y", required_=True, not_after=today)
+    arrivals_t = to_float(col(2), "arrivals_tonnes", issues, lo=0)
+    prices = {name: to_float(col(i), name, issues, lo=0, hi=MAX_PRICE_RS_PER_QTL)
+              for i, name in ((4, "min_price_rs_per_qtl"), (5, "max_price_rs_per_qtl"), (6, "modal_price_rs_per_qtl"))}
     payload = pa.table({
-        "market": market, "commodity": pa.array([commodity] * n, pa.string()), "variety": text(variety),
-        "arrival_date": arrival_date, "arrivals_tonnes": arrivals_t, **prices,
-        "source_format": pa.array([fmt] * n, pa.string()),
+        "market": market, "commodity": per_file([st.commodity for st in staged]), "variety": text(col(3)),
+        "arrival_date": arrival_date, "arrivals_tonnes": arrivals_t, **prices, "source_format": fmt,
+        "source_file": per_file([st.file for st in staged]),
     })
-    parsed.accept(TARGET, payload, pa.array(body.line_no, pa.int64()), pa.array(body.raw, pa.string()), issues)
+    raw = pa.array([r for st in staged for r in st.raw], pa.string())
+    parsed.accept(TARGET, payload, pa.array(line_no, pa.int64()), raw, issues)
+    return parsed
+
+
+def parse_batch(files: list[tuple[str, bytes]], today: dt.date, progress=None) -> ParsedBatch:
+    batch = ParsedBatch()
+    staged = []
+    for rel, data in files:
+        try:
+            st = stage(data, rel)
+        except FileRejected as exc:
+            batch.rejected_files[rel] = str(exc)
+            continue
+        staged.append(st)
+        batch.rows_read[rel] = st.parsed.rows_read
+    batch.parsed = validate(staged, today)
+    return batch
+
+
+def parse(data: bytes, file_name: str, today: dt.date) -> ParsedFile:
+    """One file on its own (tests, tools); loads go through `parse_batch`."""
+    parsed = validate([stage(data, file_name)], today)
+    for target, t in parsed.tables.items():
+        parsed.tables[target] = t.drop_columns(["source_file"])
     return parsed

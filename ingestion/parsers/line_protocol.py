@@ -8,11 +8,16 @@ either parses them or says exactly what is wrong (unknown tag or field, wrong fi
 from __future__ import annotations
 
 import datetime as dt
+import os
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
+import pyarrow.csv as pacsv
 
-from ingestion.columns import NUMBER_RE, RowIssues, to_float
+from ingestion.columns import RowIssues, to_float
 from ingestion.decode import decode_lines
 from ingestion.parsed import FileRejected, ParsedFile
 
@@ -26,59 +31,206 @@ FIELDS: dict[str, tuple[float, float]] = {
     "ec_ds_per_m": (0.0, 20.0),
     "battery_v": (0.0, 6.0),
 }
-FAST_LINE = r"^(?P<measurement>[A-Za-z0-9_]+),(?P<tags>[^ \\\"]*) (?P<fields>[^ \\\"]+) (?P<ts>-?[0-9]+)$"
 FUTURE_TOLERANCE = dt.timedelta(minutes=10)  # probe clocks drift a little
 
 
-def _lines(data: bytes, name: str, parsed: ParsedFile) -> tuple[pa.Array, pa.Array]:
-    """(line numbers, lines) of non-empty, non-comment lines."""
+def _text_bytes(data: bytes, name: str, parsed: ParsedFile) -> tuple[bytes, np.ndarray | None]:
+    """UTF-8 text with LF line ends, and (when lines had to be dropped) each kept line's original number."""
     if not data:
         raise FileRejected(f"{name}: empty file (0 bytes)")
+    if b"\r" in data:
+        data = data.replace(b"\r\n", b"\n")
     try:
-        text = data.decode("utf-8")
-        lines = pc.list_flatten(pc.split_pattern(pa.array([text], pa.large_string()), "\n"))
-        numbers = pa.array(range(1, len(lines) + 1), pa.int64())
+        if not data.isascii():  # ASCII (nearly every export) is valid UTF-8 without decoding
+            data.decode("utf-8")
+        return data, None
     except UnicodeDecodeError:
-        good, bad = decode_lines(data, name)
+        good, bad = decode_lines(data, name)  # rejects the undecodable lines alone
         for line_no, reason, raw in bad:
             parsed.rejects.add(TARGET, [line_no], [reason], [raw])
         parsed.rows_read += len(bad)
-        numbers = pa.array([n for n, _ in good], pa.int64())
-        lines = pa.array([t for _, t in good], pa.large_string())
-    lines = pc.utf8_rtrim(lines, "\r")
-    keep = pc.and_(pc.not_equal(pc.utf8_trim_whitespace(lines), ""), pc.invert(pc.starts_with(lines, "#")))
-    return numbers.filter(keep), lines.filter(keep).cast(pa.string())
+        return "".join(t + "\n" for _, t in good).encode(), np.array([n for n, _ in good], dtype=np.int64)
 
 
-def _kv(column: pa.Array, key: str) -> pa.Array:
-    return pc.struct_field(pc.extract_regex(column, rf"(?:^|,){key}=(?P<v>[^,]*)(?:,|$)"), [0])
+@dataclass
+class _Lines:
+    """Line boundaries of a text buffer, found with numpy (no Python loop over lines)."""
+
+    data: bytes
+    starts: np.ndarray
+    ends: np.ndarray  # exclusive, before the newline
+
+    @classmethod
+    def of(cls, data: bytes) -> "_Lines":
+        buf = np.frombuffer(data, np.uint8)
+        ends = np.flatnonzero(buf == 10)
+        if len(buf) and buf[-1] != 10:
+            ends = np.append(ends, len(buf))
+        starts = np.concatenate([[0], ends[:-1] + 1]).astype(np.int64)
+        return cls(data, starts, ends)
+
+    def count(self, chars: bytes) -> np.ndarray:
+        """Occurrences of any of `chars` per line (positions, then a binary search per line boundary)."""
+        buf = np.frombuffer(self.data, np.uint8)
+        total = np.zeros(len(self.starts), dtype=np.int64)
+        for c in chars:
+            pos = np.flatnonzero(buf == c)
+            if len(pos):
+                total += np.searchsorted(pos, self.ends) - np.searchsorted(pos, self.starts)
+        return total
+
+    def text(self, i: int) -> str:
+        return self.data[self.starts[i]:self.ends[i]].decode("utf-8")
+
+    def texts(self, idx: np.ndarray) -> pa.Array:
+        return pa.array([self.text(i) for i in np.asarray(idx, dtype=np.int64)], pa.string())
+
+    def select(self, keep: np.ndarray) -> bytes:
+        """The kept lines, newline-terminated, as one buffer."""
+        if keep.all() and len(self.data) and self.data.endswith(b"\n"):
+            return self.data
+        buf = np.frombuffer(self.data, np.uint8)
+        span = np.zeros(len(buf) + 1, dtype=np.int64)
+        np.add.at(span, self.starts[keep], 1)
+        np.add.at(span, np.minimum(self.ends[keep] + 1, len(buf)), -1)
+        mask = np.cumsum(span[:-1]) > 0
+        out = buf[mask].tobytes()
+        return out if out.endswith(b"\n") else out + b"\n"
 
 
-def _fast(lines: pa.Array) -> tuple[pa.Table, pa.Array]:
-    """Parse the plain lines; return (rows as text columns, mask of lines left to the slow path)."""
-    m = pc.extract_regex(lines, FAST_LINE)
-    ok = pc.is_valid(m)
-    measurement, tags, fields, ts = (pc.struct_field(m, [i]) for i in range(4))
-    ok = pc.and_(ok, pc.is_in(measurement, pa.array(sorted(MEASUREMENTS))))
-    cols = {"measurement": measurement, "ts": ts}
-    n_tags = pc.add(pc.count_substring(tags, "="), 0)
-    found = pa.array([0] * len(lines), pa.int64())
-    for t in TAGS:
-        cols[t] = _kv(tags, t)
-        found = pc.add(found, pc.cast(pc.is_valid(cols[t]), pa.int64()))
-    ok = pc.and_(ok, pc.equal(n_tags, found))
-    n_fields = pc.count_substring(fields, "=")
-    found = pa.array([0] * len(lines), pa.int64())
-    for f in FIELDS:
-        v = _kv(fields, f)
-        v = pc.if_else(pc.ends_with(v, "i"), pc.utf8_slice_codeunits(v, 0, -1), v)  # integer fields are numbers too
-        numeric = pc.match_substring_regex(v, NUMBER_RE)
-        ok = pc.and_(ok, pc.or_(pc.is_null(v), numeric))
-        cols[f] = v
-        found = pc.add(found, pc.cast(pc.is_valid(v), pa.int64()))
-    ok = pc.and_(ok, pc.equal(pc.cast(n_fields, pa.int64()), found))
-    ok = pc.fill_null(ok, False)
-    return pa.table(cols), ok
+def _all_floats(values: pa.Array) -> bool:
+    try:
+        pc.cast(values, pa.float64())
+        return True
+    except pa.ArrowInvalid:
+        return False
+
+
+def _shape(line: str) -> tuple[list[str], list[str]] | None:
+    """(tag keys, field keys) of a plain line whose keys are all known, else None."""
+    if isinstance(parse_line(line), str):
+        return None
+    series, fields = line.split(" ")[:2]
+    return [kv.split("=", 1)[0] for kv in series.split(",")[1:]], [kv.split("=", 1)[0] for kv in fields.split(",")]
+
+
+_POOL = ThreadPoolExecutor(max_workers=os.cpu_count() or 2, thread_name_prefix="lp-tokens")
+
+
+@dataclass
+class _Tokens:
+    table: pa.Table  # measurement, ts, tags and fields as text, for the rows whose keys are as expected
+    ok: np.ndarray  # per tokenised row: keys as expected (else the row goes to parse_line)
+    invalid: int  # rows the reader could not split into the expected number of fields
+    pieces: list[pa.ChunkedArray]  # every row's comma-separated pieces: joined with "," they are the line
+
+    def lines(self, rows: np.ndarray) -> pa.Array:
+        """Exact text of the given tokenised rows (the reader splits on commas only, with no quoting)."""
+        take = pa.array(rows, pa.int64())
+        cols = [p.take(take) for p in self.pieces]
+        return pc.binary_join_element_wise(*cols, pa.scalar(",")).combine_chunks() if len(cols) > 1 else cols[0].combine_chunks()
+
+
+def _tokenise(buffer: bytes, tag_keys: list[str], field_keys: list[str]) -> _Tokens:
+    """Split lines of one shape with pyarrow's CSV reader on commas. With one tag or more, the line's
+    two spaces fall inside the piece holding the last tag and first field, and the piece holding the
+    last field and the timestamp; each must hold exactly one space, every other piece none."""
+    nt, nf = len(tag_keys), len(field_keys)
+    width = nt + nf
+    names = [f"c{i}" for i in range(width)]
+    invalid = []
+    t = pacsv.read_csv(
+        pa.py_buffer(buffer),
+        read_options=pacsv.ReadOptions(column_names=names, block_size=8 << 20),
+        parse_options=pacsv.ParseOptions(quote_char=False, double_quote=False, escape_char=False,
+                                         invalid_row_handler=lambda row: invalid.append(1) or "skip"),
+        convert_options=pacsv.ConvertOptions(column_types={c: pa.string() for c in names}, strings_can_be_null=False,
+                                             quoted_strings_can_be_null=False),
+    )
+    pieces = [t[c] for c in names]
+    # re-split the pieces that hold a space: [m, tag1..tag_nt-1, "tag_nt field1", field2.., "field_nf ts"]
+    tokens: list = pieces[:nt]
+    ok = pa.chunked_array([pa.array(np.ones(t.num_rows, dtype=bool))]) if t.num_rows else pa.chunked_array([], pa.bool_())
+    spaced = [nt] if nf == 1 else [nt, width - 1]
+    for j in range(1, width):
+        if j not in spaced:
+            ok = pc.and_(ok, pc.invert(pc.match_substring(pieces[j], " ")))
+    if nf == 1:
+        parts = pc.split_pattern(pieces[nt], " ")
+        ok = pc.and_(ok, pc.equal(pc.list_value_length(parts), 3))
+        parts = pc.if_else(ok, parts, pa.scalar(["", "", ""], parts.type))
+        tokens += [pc.list_element(parts, 0), pc.list_element(parts, 1), pc.list_element(parts, 2)]
+    else:
+        a = pc.split_pattern(pieces[nt], " ")
+        b = pc.split_pattern(pieces[width - 1], " ")
+        ok = pc.and_(ok, pc.and_(pc.equal(pc.list_value_length(a), 2), pc.equal(pc.list_value_length(b), 2)))
+        a = pc.if_else(ok, a, pa.scalar(["", ""], a.type))
+        b = pc.if_else(ok, b, pa.scalar(["", ""], b.type))
+        tokens += [pc.list_element(a, 0), pc.list_element(a, 1)] + pieces[nt + 1:width - 1] + [pc.list_element(b, 0), pc.list_element(b, 1)]
+    # tokens: measurement, nt tags, nf fields, ts
+    got = {"measurement": tokens[0], "ts": tokens[-1]}
+    ok = pc.and_(ok, pc.is_in(got["measurement"], pa.array(sorted(MEASUREMENTS))))
+
+    def key_value(j_key: tuple[int, str]) -> tuple[str, pa.ChunkedArray, pa.ChunkedArray]:
+        j, key = j_key
+        item = tokens[j]
+        key_ok = pc.starts_with(item, key + "=")
+        value = pc.utf8_slice_codeunits(item, len(key) + 1)
+        if key in FIELDS and not _all_floats(value):
+            # integer fields (12i) are numbers too; booleans get their precise reason from parse_line
+            value = pc.if_else(pc.ends_with(value, "i"), pc.utf8_slice_codeunits(value, 0, -1), value)
+            key_ok = pc.and_(key_ok, pc.invert(pc.is_in(pc.utf8_lower(value), pa.array(["t", "f", "true", "false"]))))
+        return key, key_ok, value
+
+    # the keys are independent and Arrow kernels release the GIL: use every core
+    for key, key_ok, value in _POOL.map(key_value, enumerate(tag_keys + field_keys, 1)):
+        ok = pc.and_(ok, key_ok)
+        got[key] = value
+    ok_np = pc.fill_null(ok, False).to_numpy(zero_copy_only=False) if t.num_rows else np.zeros(0, dtype=bool)
+    if not ok_np.all():
+        got = {k: v.filter(pa.array(ok_np)) for k, v in got.items()}
+    n = int(ok_np.sum())
+    cols = ("measurement", "ts", *TAGS, *FIELDS)
+    table = pa.table({c: (got[c].combine_chunks() if c in got else pa.nulls(n, pa.string())) for c in cols})
+    return _Tokens(table, ok_np, len(invalid), pieces)
+
+
+def _optimistic(data: bytes) -> tuple[_Tokens, np.ndarray] | None:
+    """The usual file: every line one shape, no escapes, quotes, comments or blank lines. Then row i
+    is line i and no per-line scan is needed. None when the file is not that simple."""
+    if not data or b"\\" in data or b'"' in data:
+        return None
+    first = data[: data.find(b"\n")] if b"\n" in data else data
+    shape = _shape(first.decode("utf-8")) if first.strip() and not first.startswith(b"#") else None
+    if shape is None or not shape[0]:
+        return None
+    n_lines = data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
+    tokens = _tokenise(data, *shape)
+    if tokens.invalid or len(tokens.ok) != n_lines:
+        return None
+    return tokens, np.arange(n_lines)
+
+
+def _fast(lines: _Lines, content: np.ndarray, spaces: np.ndarray) -> tuple[pa.Table, np.ndarray, np.ndarray]:
+    """Tokenise the lines that have the file's usual shape (the tags and fields of its first plain
+    line, in that order, no escapes or quotes). Returns (rows as text columns, their line indexes,
+    indexes of content lines left to `parse_line`)."""
+    cols = ("measurement", "ts", *TAGS, *FIELDS)
+    plain = content & (lines.count(b'\\"') == 0)
+    candidates = np.flatnonzero(plain)
+    shape = _shape(lines.text(candidates[0])) if len(candidates) else None
+    if shape is None:
+        return pa.table({c: pa.array([], pa.string()) for c in cols}), np.array([], np.int64), np.flatnonzero(content)
+    tag_keys, field_keys = shape
+    if not tag_keys:  # no tags: the pieces cannot be told apart by commas alone
+        return pa.table({c: pa.array([], pa.string()) for c in cols}), np.array([], np.int64), np.flatnonzero(content)
+    fast = plain & (spaces == 2) & (lines.count(b",") == len(tag_keys) + len(field_keys) - 1)
+    idx = np.flatnonzero(fast)
+    tokens = _tokenise(lines.select(fast), tag_keys, field_keys)
+    if tokens.invalid or len(tokens.ok) != len(idx):
+        raise AssertionError(f"line tokeniser out of step: {len(tokens.ok)} rows for {len(idx)} lines")
+    slow = np.flatnonzero(content & ~fast)
+    return tokens.table, idx[tokens.ok], np.sort(np.concatenate([slow, idx[~tokens.ok]]))
 
 
 def _split(s: str, sep: str, *, quotes: bool = False, maxsplit: int = -1, from_right: bool = False) -> list[str]:
@@ -115,6 +267,8 @@ def parse_line(line: str) -> dict | str:
         return "no field set: a point needs 'measurement[,tags] fields timestamp'"
     series, rest = head
     tail = _split(rest, " ", quotes=True, maxsplit=1, from_right=True)
+    if len(tail) < 2 and "=" not in tail[0]:
+        return f"truncated line: {tail[0][:30]!r} is not a field set (key=value)"
     if len(tail) < 2 or not tail[1].strip():
         return "no timestamp: points must carry their own nanosecond timestamp"
     field_set, ts = tail[0], tail[1].strip()
@@ -151,41 +305,58 @@ def parse_line(line: str) -> dict | str:
 
 def parse(data: bytes, file_name: str, now: dt.datetime) -> ParsedFile:
     parsed = ParsedFile()
-    numbers, lines = _lines(data, file_name, parsed)
-    parsed.rows_read += len(lines)
-    rows, ok = _fast(lines)
-    slow = pc.invert(ok)
-    if pc.any(slow).as_py():
-        slow_rows, slow_numbers, slow_lines, rej_n, rej_reason, rej_raw = [], [], [], [], [], []
-        for n, line in zip(numbers.filter(slow).to_pylist(), lines.filter(slow).to_pylist()):
+    data, line_map = _text_bytes(data, file_name, parsed)
+    simple = _optimistic(data)
+    lines = None
+    if simple is not None:
+        tokens, all_idx = simple
+        rows, line_idx, slow_idx = tokens.table, all_idx[tokens.ok], all_idx[~tokens.ok]
+        text_of = lambda idx: tokens.lines(idx)  # noqa: E731  (row i is line i)
+        parsed.rows_read += len(all_idx)
+    else:
+        lines = _Lines.of(data)
+        text_of = lines.texts
+        spaces = lines.count(b" ")
+        blank = (lines.ends - lines.starts) == spaces + lines.count(b"\t")
+        first = np.frombuffer(data, np.uint8)[np.minimum(lines.starts, max(len(data) - 1, 0))] if len(data) else np.array([])
+        content = ~blank & (first != ord("#"))
+        parsed.rows_read += int(content.sum())
+        rows, line_idx, slow_idx = _fast(lines, content, spaces)
+    if len(slow_idx):
+        slow_rows, slow_lines, rej = [], [], ([], [], [])
+        for i, line in zip(slow_idx, text_of(slow_idx).to_pylist()):
             got = parse_line(line)
             if isinstance(got, str):
-                rej_n.append(n); rej_reason.append(got); rej_raw.append(line)  # noqa: E702
+                rej[0].append(i); rej[1].append(got); rej[2].append(line)  # noqa: E702
             else:
-                slow_rows.append(got); slow_numbers.append(n); slow_lines.append(line)  # noqa: E702
-        parsed.rejects.add(TARGET, rej_n, rej_reason, rej_raw)
-        cols = rows.column_names
-        extra = pa.table({c: pa.array([r.get(c) for r in slow_rows], pa.string()) for c in cols})
-        rows = pa.concat_tables([rows.filter(ok), extra])
-        numbers = pa.concat_arrays([numbers.filter(ok), pa.array(slow_numbers, pa.int64())])
-        lines = pa.concat_arrays([lines.filter(ok), pa.array(slow_lines, pa.string())])
+                slow_rows.append(got); slow_lines.append(i)  # noqa: E702
+        number = (lambda i: line_map[i]) if line_map is not None else (lambda i: i + 1)  # noqa: E731
+        parsed.rejects.add(TARGET, [int(number(i)) for i in rej[0]], rej[1], rej[2])
+        extra = pa.table({c: pa.array([r.get(c) for r in slow_rows], pa.string()) for c in rows.column_names})
+        rows = pa.concat_tables([rows, extra])
+        line_idx = np.concatenate([line_idx, np.array(slow_lines, dtype=np.int64)])
+    numbers = pa.array(line_map[line_idx] if line_map is not None else line_idx + 1, pa.int64())
     issues = RowIssues(rows.num_rows)
     issues.flag(pc.is_null(rows["sensor_id"]), "tag sensor_id: missing")
-    # int64 nanoseconds: at most 19 digits and not above 2^63-1 (equal-length digit strings compare as numbers)
     ts_text = rows["ts"]
-    in_range = pc.and_(pc.match_substring_regex(ts_text, r"^[0-9]{1,19}$"),
-                       pc.or_(pc.less(pc.utf8_length(ts_text), 19), pc.less_equal(ts_text, "9223372036854775807")))
-    issues.flag(pc.invert(in_range), pc.binary_join_element_wise(
+    try:
+        ts_ns = pc.cast(ts_text, pa.int64())
+        bad_ts = pc.less(ts_ns, 0)
+    except pa.ArrowInvalid:  # some timestamp is not an int64: find which
+        in_range = pc.and_(pc.match_substring_regex(ts_text, r"^[0-9]{1,19}$"),
+                           pc.or_(pc.less(pc.utf8_length(ts_text), 19), pc.less_equal(ts_text, "9223372036854775807")))
+        bad_ts = pc.invert(in_range)
+        ts_ns = pc.cast(pc.if_else(in_range, ts_text, pa.nulls(len(ts_text), pa.string())), pa.int64())
+    issues.flag(bad_ts, lambda: pc.binary_join_element_wise(
         pa.scalar("timestamp out of range (nanoseconds since 1970): "), ts_text, pa.scalar("")))
-    ts_ns = pc.cast(pc.if_else(in_range, ts_text, pa.nulls(len(ts_text), pa.string())), pa.int64())
     payload = {
         "measurement": rows["measurement"], "sensor_id": rows["sensor_id"], "farm_id": rows["farm_id"],
         "reading_ts": pc.cast(pc.divide(ts_ns, 1000), pa.timestamp("us", tz="UTC")),
     }
     limit = now + FUTURE_TOLERANCE
     issues.flag(pc.greater(payload["reading_ts"], pa.scalar(limit, pa.timestamp("us", tz="UTC"))),
-                pc.binary_join_element_wise(pa.scalar("timestamp in the future: "), rows["ts"], pa.scalar("")))
+                lambda: pc.binary_join_element_wise(pa.scalar("timestamp in the future: "), ts_text, pa.scalar("")))
     for f, (lo, hi) in FIELDS.items():
-        payload[f] = to_float(rows[f], f, issues, lo=lo, hi=hi)
-    parsed.accept(TARGET, pa.table(payload), numbers, lines, issues)
+        payload[f] = to_float(rows[f], f, issues, lo=lo, hi=hi, clean=True)
+    parsed.accept(TARGET, pa.table(payload), numbers, lambda mask: text_of(line_idx[mask]), issues)
     return parsed

@@ -1,0 +1,3 @@
+from hasiru.cli import main
+
+main()

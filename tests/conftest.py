@@ -1,0 +1,51 @@
+"""Shared fixtures. Tests never read ../shared: real data slices live in tests/fixtures/real (see SOURCE.txt)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+FIXTURES = Path(__file__).parent / "fixtures"
+REAL = FIXTURES / "real"
+_exit_status = 0
+
+
+@pytest.fixture
+def lake_env(tmp_path, monkeypatch) -> Path:
+    """A private data dir (landing, lake, DAGSTER_HOME) for one test."""
+    monkeypatch.setenv("HASIRU_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("HASIRU_LAKE_URI", str(tmp_path / "lake"))
+    monkeypatch.setenv("HASIRU_LANDING_DIR", str(tmp_path / "landing"))
+    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "dagster_home"))
+    (tmp_path / "dagster_home").mkdir()
+    return tmp_path
+
+
+def land(root: Path, source: str, day: dt.date | str, name: str, data: bytes) -> str:
+    """Put a file in the landing zone; returns its landing-relative path."""
+    path = root / "landing" / source / str(day) / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    return f"{source}/{day}/{name}"
+
+
+@pytest.fixture
+def now() -> dt.datetime:
+    return dt.datetime(2026, 11, 26, 6, 0, tzinfo=dt.timezone.utc)
+
+
+def pytest_sessionfinish(session, exitstatus):
+    global _exit_status
+    _exit_status = int(exitstatus)
+
+
+def pytest_unconfigure(config):
+    # delta-rs may abort the interpreter at exit after every test passed (delta-rs issue 2184):
+    # leave with pytest's own status before that can happen.
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(_exit_status)

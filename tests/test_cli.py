@@ -1,0 +1,46 @@
+import os
+import subprocess
+import sys
+
+import pytest
+
+COMMANDS = ["simulate", "ingest", "run", "status", "quarantine", "sql", "ui"]
+
+
+def hasiru(*args, env=None, timeout=600):
+    return subprocess.run([sys.executable, "-m", "hasiru", *args], capture_output=True, text=True, timeout=timeout,
+                          env={**os.environ, **(env or {})})
+
+
+@pytest.mark.parametrize("command", [None] + COMMANDS)
+def test_every_command_has_help(command):
+    r = hasiru(*([command] if command else []), "--help")
+    assert r.returncode == 0 and "Usage:" in r.stdout
+    if command is None:
+        assert all(c in r.stdout for c in COMMANDS)
+
+
+def test_run_smoke_on_a_tiny_world(lake_env):
+    r = hasiru("run", "--farmers", "60", "--days", "2", "--start-date", "2026-11-01")
+    assert r.returncode == 0, r.stderr
+    assert "[2/2] 2026-11-02: ingested" in r.stderr
+    for name in ("bronze.sensor_readings", "bronze.mandi_prices", "bronze.app_farmers", "ops.load_log"):
+        line = next(ln for ln in r.stdout.splitlines() if ln.startswith(name + " "))
+        assert int(line.split()[-1].replace(",", "")) > 0
+    assert str(lake_env / "lake") in r.stdout and "hasiru ui" in r.stdout
+    # the runs are in Dagster's history under DAGSTER_HOME
+    import dagster as dg
+
+    with dg.DagsterInstance.from_config(str(lake_env / "dagster_home")) as instance:
+        assert len(instance.get_runs()) == 2
+    q = hasiru("sql", "select count(*) as n from bronze_weather_observations")
+    assert q.returncode == 0 and int(q.stdout.splitlines()[-1]) == 2 * 235
+
+
+def test_errors_name_the_setting_or_value_at_fault(lake_env):
+    r = hasiru("status", env={"HASIRU_LAKE_URI": "ftp://host/lake"})
+    assert r.returncode == 2 and "HASIRU_LAKE_URI" in r.stderr and "Traceback" not in r.stderr
+    r = hasiru("ingest", "--source", "satellite")
+    assert r.returncode == 2 and "unknown source 'satellite'" in r.stderr
+    r = hasiru("simulate", "--start-date", "26/11/2026")
+    assert r.returncode == 2 and "is not a date" in r.stderr

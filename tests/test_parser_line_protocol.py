@@ -1,0 +1,88 @@
+import datetime as dt
+
+import pyarrow.compute as pc
+import pytest
+
+from ingestion.parsed import FileRejected
+from ingestion.parsers import line_protocol as lp
+
+NOW = dt.datetime(2026, 11, 26, 6, 0, tzinfo=dt.timezone.utc)
+TS = 1795500000000000000  # 2026-11-23
+
+
+def parse(text: str | bytes):
+    p = lp.parse(text.encode() if isinstance(text, str) else text, "sensors/x.lp", NOW)
+    return p, p.tables[lp.TARGET], p.rejects.table()
+
+
+def test_points_are_parsed_with_types_and_nanosecond_timestamps():
+    p, t, rej = parse(f"soil,farm_id=FM1,sensor_id=SM1 battery_v=4.1,ec_ds_per_m=0.5,soil_moisture_vwc_pct=23.4,soil_temperature_c=21 {TS}\n")
+    row = t.to_pylist()[0]
+    assert row["sensor_id"] == "SM1" and row["farm_id"] == "FM1" and row["soil_moisture_vwc_pct"] == 23.4
+    assert row["reading_ts"] == dt.datetime.fromtimestamp(TS / 1e9, dt.timezone.utc)
+    assert rej.num_rows == 0
+
+
+def test_escapes_integers_comments_and_crlf_take_the_full_parser():
+    text = (f"# export header\r\nsoil,sensor_id=SM\\ 1,farm_id=FM\\,9 soil_moisture_vwc_pct=30i {TS}\r\n"
+            f"soil,sensor_id=SM2 soil_moisture_vwc_pct=12 {TS}\r\n")
+    p, t, rej = parse(text)
+    assert sorted(t["sensor_id"].to_pylist()) == ["SM 1", "SM2"]
+    assert t.filter(pc.equal(t["sensor_id"], "SM 1"))["farm_id"][0].as_py() == "FM,9"
+    assert p.rows_read == 2
+
+
+@pytest.mark.parametrize("line,reason", [
+    (f"soil,sensor_id=S,colour=red soil_moisture_vwc_pct=3 {TS}", "unknown tag 'colour'"),
+    (f"soil,sensor_id=S leaf_wetness=3 {TS}", "unknown field 'leaf_wetness'"),
+    (f'soil,sensor_id=S soil_moisture_vwc_pct="wet" {TS}', "is a string"),
+    (f"soil,sensor_id=S soil_moisture_vwc_pct=true {TS}", "is a boolean"),
+    (f"air,sensor_id=S t=1 {TS}", "unknown measurement 'air'"),
+    ("soil,sensor_id=S soil_moisture_vwc_pct=3", "no timestamp"),
+    (f"soil,sensor_id=S soil_moisture_vwc_pct=6553.5 {TS}", "soil_moisture_vwc_pct: above 100"),
+    (f"soil,sensor_id=S soil_temperature_c=-40 {TS}", "soil_temperature_c: below -10"),
+    ("soil,sensor_id=S soil_moisture_vwc_pct=3 2999999999999999999", "timestamp in the future"),
+    ("soil,sensor_id=S soil_moisture_vwc_pct=3 99999999999999999999", "timestamp out of range"),
+    (f"soil,farm_id=F soil_moisture_vwc_pct=3 {TS}", "tag sensor_id: missing"),
+    ("soil,sensor_id=S soil_moistu", "truncated line"),
+])
+def test_bad_points_are_quarantined_with_the_reason(line, reason):
+    good = f"soil,sensor_id=OK soil_moisture_vwc_pct=20 {TS}"
+    p, t, rej = parse(f"{good}\n{line}\n{good.replace('OK', 'OK2')}\n")
+    assert sorted(t["sensor_id"].to_pylist()) == ["OK", "OK2"]
+    assert rej.num_rows == 1 and reason in rej["reason"][0].as_py()
+    assert rej["source_row"][0].as_py() == 2 and rej["raw"][0].as_py() == line
+
+
+def test_a_repeated_point_is_a_duplicate_but_a_corrected_value_is_kept_for_silver():
+    a = f"soil,sensor_id=S soil_moisture_vwc_pct=20 {TS}"
+    p, t, rej = parse(f"{a}\n{a}\n{a.replace('=20 ', '=21 ')}\n")
+    assert t.num_rows == 2 and rej["reason"].to_pylist() == ["duplicate of row 1 in the same file"]
+
+
+def test_simulated_day_parses_and_accounts_for_every_line(tmp_path):
+    from simulator.world import build_world
+
+    build_world(tmp_path, seed=3, farmers=300, start=dt.date(2026, 11, 20), days=1)
+    data = next((tmp_path / "sensors").rglob("*.lp")).read_bytes()
+    p, t, rej = parse(data)
+    assert p.rows_read == data.count(b"\n") == t.num_rows + rej.num_rows
+    assert t.num_rows > 0.99 * p.rows_read
+    assert set(rej["reason"].to_pylist()) <= {"soil_moisture_vwc_pct: above 100: '6553.5'"} | {
+        r for r in rej["reason"].to_pylist() if r.startswith("duplicate of row")}
+
+
+def test_empty_file_is_rejected():
+    with pytest.raises(FileRejected, match="empty"):
+        lp.parse(b"", "x.lp", NOW)
+
+
+@pytest.mark.parametrize("line", [
+    f"soil,farm_id=F1 sensor_id=S1,soil_moisture_vwc_pct=3 {TS}",  # space where a comma belongs
+    f"soil,farm_id=F1,sensor_id=S1 soil_moisture_vwc_pct=3  {TS}",  # two spaces before the timestamp
+    f"soil,farm_id=F1,sensor_id=S1 soil_moisture_vwc_pct=3 {TS} 7",  # trailing junk
+])
+def test_misplaced_separators_in_an_otherwise_clean_file_are_not_accepted(line):
+    good = [f"soil,farm_id=F1,sensor_id=S{i} soil_moisture_vwc_pct=3 {TS}" for i in range(5)]
+    p, t, rej = parse("\n".join(good[:2] + [line] + good[2:]) + "\n")
+    assert t.num_rows == 5 and rej["source_row"].to_pylist() == [3] and rej["raw"][0].as_py() == line
