@@ -191,7 +191,7 @@ def _tokenise(buffer: bytes, tag_keys: list[str], field_keys: list[str]) -> _Tok
         got = {k: v.filter(pa.array(ok_np)) for k, v in got.items()}
     n = int(ok_np.sum())
     cols = ("measurement", "ts", *TAGS, *FIELDS)
-    table = pa.table({c: (got[c].combine_chunks() if c in got else pa.nulls(n, pa.string())) for c in cols})
+    table = pa.table({c: (got[c] if c in got else pa.chunked_array([pa.nulls(n, pa.string())])) for c in cols})
     return _Tokens(table, ok_np, len(invalid), pieces)
 
 

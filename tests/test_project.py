@@ -1,0 +1,69 @@
+"""The repository's promises to a new user: the README's commands, CI, and the Dagster workspace."""
+
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+import json
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def readme_commands() -> list[str]:
+    block = re.search(r"```bash\n(.*?)```", (ROOT / "README.md").read_text(), re.S).group(1)
+    return [ln.split("#")[0].strip() for ln in block.strip().splitlines()]
+
+
+def test_readme_starts_with_setup_run_test_and_ci_runs_exactly_those():
+    setup, run, test = readme_commands()
+    ci = [ln.strip() for ln in (ROOT / ".ci" / "run").read_text().splitlines() if ln.strip() and not ln.startswith("#")]
+    assert setup in ci and test in ci and ci.index(setup) < ci.index(test)
+    assert run == ".venv/bin/hasiru run"
+
+
+def test_lock_file_pins_every_direct_dependency():
+    lock = (ROOT / "requirements.lock").read_text()
+    for dep in ("dagster==1.13.27", "deltalake==", "duckdb==", "pyarrow==", "pytest=="):
+        assert re.search(rf"^{re.escape(dep)}", lock, re.M), dep
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.mark.slow
+def test_dagster_dev_serves_the_whole_graph_from_workspace_yaml(lake_env):
+    port = _free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "hasiru", "ui", "--port", str(port)], cwd="/",
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    try:
+        query = json.dumps({"query": "{ assetNodes { assetKey { path } } }"}).encode()
+        deadline = time.monotonic() + 180
+        keys = None
+        while time.monotonic() < deadline and keys is None:
+            try:
+                req = urllib.request.Request(f"http://127.0.0.1:{port}/graphql", data=query,
+                                             headers={"Content-Type": "application/json"})
+                body = json.loads(urllib.request.urlopen(req, timeout=5).read())
+                nodes = body.get("data", {}).get("assetNodes") or []
+                keys = {"/".join(n["assetKey"]["path"]) for n in nodes} or None
+            except (OSError, ValueError):
+                time.sleep(1)
+        assert keys is not None, "dagster dev did not serve the graph within 180 s"
+        assert {"bronze/sensor_readings", "bronze/mandi_prices", "bronze/quarantine_app"} <= keys
+        assert (lake_env / "dagster_home" / "dagster.yaml").exists()
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(30)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
