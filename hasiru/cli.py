@@ -146,8 +146,19 @@ def _dagster_home() -> Path:
     os.environ["DAGSTER_HOME"] = str(home)
     cfg = home / "dagster.yaml"
     if not cfg.exists():
-        cfg.write_text("telemetry:\n  enabled: false\n")
+        cfg.write_text(DAGSTER_YAML)
     return home
+
+
+# One ingestion step at a time per pool: loads share ops.load_log, and object stores without a
+# commit lock (MinIO, S3 with AWS_S3_ALLOW_UNSAFE_RENAME) must not see two writers at once.
+DAGSTER_YAML = """\
+telemetry:
+  enabled: false
+concurrency:
+  pools:
+    default_limit: 1
+"""
 
 
 def _print_summary() -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
+import random
 import signal
 import time
 from typing import Any
@@ -77,7 +78,7 @@ def _crash_point(table_name: str) -> None:
         os.kill(os.getpid(), signal.SIGKILL)
 
 
-def _with_retry(what: str, fn, attempts: int = 5):
+def _with_retry(what: str, fn, attempts: int = 10):
     """Delta commits are optimistic: a writer that lost a race to another commit tries again."""
     for attempt in range(1, attempts + 1):
         try:
@@ -88,35 +89,39 @@ def _with_retry(what: str, fn, attempts: int = 5):
             if attempt == attempts:
                 raise
             log.warning("%s: commit conflict (%s), retry %d/%d", what, exc, attempt, attempts - 1)
-            time.sleep(0.2 * attempt)
+            # jittered exponential backoff, so writers that collided do not collide again
+            time.sleep(min(2.0, 0.05 * 2 ** attempt) * random.uniform(0.5, 1.5))
+
+
+def _ensure_exists(spec: TableSpec) -> DeltaTable:
+    """Create the table empty, from its declaration, if it is not there yet. Two writers racing to
+    create it both end with the same empty table; their writes then go through the normal path."""
+    table = _open(spec)
+    if table is None:
+        try:
+            write_deltalake(
+                table_uri(spec), spec.schema.empty_table(), mode="append", partition_by=list(spec.partition_by) or None,
+                configuration=TABLE_CONFIGURATION, storage_options=storage_options() or None,
+            )
+        except CommitFailedError:
+            pass  # another writer created it first
+        table = _open(spec)
+    return table
 
 
 def append(spec: TableSpec, data: pa.Table) -> None:
     data = conform(spec, data)
-    _with_retry(
-        spec.name,
-        lambda: write_deltalake(
-            table_uri(spec), data, mode="append", partition_by=list(spec.partition_by) or None,
-            configuration=TABLE_CONFIGURATION, storage_options=storage_options() or None,
-        ),
-    )
+    _ensure_exists(spec)
+    _with_retry(spec.name, lambda: write_deltalake(table_uri(spec), data, mode="append",
+                                                   storage_options=storage_options() or None))
 
 
 def replace_where(spec: TableSpec, data: pa.Table, predicate: str) -> None:
     """Atomically replace the rows matching `predicate` with `data` (which must all match it)."""
     data = conform(spec, data)
-    uri = table_uri(spec)
-
-    def write() -> None:
-        if _open(spec) is None:
-            write_deltalake(
-                uri, data, mode="overwrite", partition_by=list(spec.partition_by) or None,
-                configuration=TABLE_CONFIGURATION, storage_options=storage_options() or None,
-            )
-        else:
-            write_deltalake(uri, data, mode="overwrite", predicate=predicate, storage_options=storage_options() or None)
-
-    _with_retry(spec.name, write)
+    _ensure_exists(spec)
+    _with_retry(spec.name, lambda: write_deltalake(table_uri(spec), data, mode="overwrite", predicate=predicate,
+                                                   storage_options=storage_options() or None))
 
 
 def replace_partition(spec: TableSpec, data: pa.Table, **partition_values: Any) -> None:
@@ -136,17 +141,12 @@ def merge(spec: TableSpec, data: pa.Table, key: tuple[str, ...] | None = None) -
     if data.num_rows and data.group_by(list(key)).aggregate([]).num_rows != data.num_rows:
         raise SchemaMismatch(f"{spec.name}: MERGE source has duplicate keys on {list(key)}")
 
+    _ensure_exists(spec)
+
     def run() -> dict:
-        target = _open(spec)
-        if target is None:
-            write_deltalake(
-                table_uri(spec), data, mode="overwrite", partition_by=list(spec.partition_by) or None,
-                configuration=TABLE_CONFIGURATION, storage_options=storage_options() or None,
-            )
-            return {"num_target_rows_inserted": data.num_rows}
         on = " AND ".join(f"t.{c} = s.{c}" for c in key)
         return (
-            target.merge(data, predicate=on, source_alias="s", target_alias="t")
+            _open(spec).merge(data, predicate=on, source_alias="s", target_alias="t")
             .when_matched_update_all()
             .when_not_matched_insert_all()
             .execute()

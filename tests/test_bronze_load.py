@@ -117,3 +117,20 @@ def test_a_load_killed_between_commits_converges_on_rerun(lake_env, tmp_path):
     finally:
         os.environ["HASIRU_LAKE_URI"] = env["HASIRU_LAKE_URI"]
     assert got == want and len(got[0]) > 1000
+
+
+def test_loads_running_at_the_same_time_lose_no_commit(lake_env, now):
+    from concurrent.futures import ThreadPoolExecutor
+
+    from simulator.world import build_world
+
+    build_world(lake_env / "landing", seed=12, farmers=100, start=DAY, days=2)
+    jobs = [(s, DAY + dt.timedelta(days=d)) for s in ("sensors", "weather", "mandi_prices", "app") for d in range(2)]
+    with ThreadPoolExecutor(4) as pool:
+        reports = list(pool.map(lambda job: load_partition(*job, now=now), jobs))
+    logged = delta_io.read_arrow(LOAD_LOG)
+    assert logged.num_rows == sum(len(r.files) for r in reports) > 0
+    for r in reports:
+        for target, n in r.rows_by_table.items():
+            got = delta_io.read_arrow(table(target), filter=pc.field("landing_date") == pa.scalar(r.landing_date, pa.date32()))
+            assert got.num_rows == n, (target, r.landing_date)

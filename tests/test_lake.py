@@ -91,3 +91,15 @@ def test_lake_uri_setting_is_validated(monkeypatch):
         settings()
     monkeypatch.setenv("HASIRU_LAKE_URI", "s3://bucket/lake/")
     assert settings().lake_uri == "s3://bucket/lake"
+
+
+def test_concurrent_merges_into_a_new_table_keep_keys_unique(lake_env):
+    import datetime as dt
+    from concurrent.futures import ThreadPoolExecutor
+
+    d = dt.date(2026, 1, 1)
+    batches = [rows([f"m{i}", "shared"], d, [float(i), 100.0]) for i in range(6)]
+    with ThreadPoolExecutor(6) as pool:
+        list(pool.map(lambda b: delta_io.merge(SPEC, b), batches))
+    got = delta_io.read_arrow(SPEC)
+    assert sorted(got["mandi"].to_pylist()) == sorted([f"m{i}" for i in range(6)] + ["shared"])

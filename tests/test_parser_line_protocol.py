@@ -86,3 +86,18 @@ def test_misplaced_separators_in_an_otherwise_clean_file_are_not_accepted(line):
     good = [f"soil,farm_id=F1,sensor_id=S{i} soil_moisture_vwc_pct=3 {TS}" for i in range(5)]
     p, t, rej = parse("\n".join(good[:2] + [line] + good[2:]) + "\n")
     assert t.num_rows == 5 and rej["source_row"].to_pylist() == [3] and rej["raw"][0].as_py() == line
+
+
+def test_a_file_cut_off_mid_line_keeps_every_whole_line(tmp_path):
+    from simulator.world import build_world
+
+    build_world(tmp_path, seed=8, farmers=120, start=dt.date(2026, 11, 20), days=1)
+    data = next((tmp_path / "sensors").rglob("*.lp")).read_bytes()
+    cut = data[: len(data) * 2 // 3]
+    cut = cut[: cut.rfind(b"\n") + 40]  # 40 bytes into a line: the transfer stopped there
+    whole_lines = cut.count(b"\n")
+    p, t, rej = parse(cut)
+    assert p.rows_read == whole_lines + 1
+    last = rej.filter(pc.equal(rej["source_row"], whole_lines + 1)).to_pylist()
+    assert len(last) == 1 and last[0]["raw"] == cut.rsplit(b"\n", 1)[1].decode()
+    assert t.num_rows + rej.num_rows == whole_lines + 1
