@@ -10,7 +10,7 @@ from pathlib import Path
 
 import numpy as np
 
-REFERENCE_DIR = Path(__file__).parent / "reference"
+REFERENCE_DIR = Path(__file__).resolve().parents[1] / "reference"  # master data shared with dbt seeds
 MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 
 
@@ -64,29 +64,11 @@ CROPS_BY_REGION: dict[str, dict[str, dict[str, float]]] = {
 
 # Commodity -> (Agmarknet commodity name, variety, base modal price Rs/quintal, typical arrivals tonnes/day)
 COMMODITIES: dict[str, tuple[str, str, float, float]] = {
-    "paddy": ("Paddy(Dhan)(Common)", "Sona Masoori", 2300, 80),
-    "ragi": ("Ragi (Finger Millet)", "Local", 3500, 40),
-    "maize": ("Maize", "Hybrid/Local", 2100, 120),
-    "jowar": ("Jowar(Sorghum)", "Hybrid", 3000, 50),
-    "tur": ("Arhar (Tur/Red Gram)(Whole)", "Red", 8500, 30),
-    "bengal_gram": ("Bengal Gram(Gram)(Whole)", "Desi", 5800, 30),
-    "green_gram": ("Green Gram (Moong)(Whole)", "Green (Whole)", 7500, 10),
-    "horse_gram": ("Kulthi(Horse Gram)", "Local", 4200, 8),
-    "groundnut": ("Groundnut", "Local", 6200, 40),
-    "sunflower": ("Sunflower", "Local", 5600, 15),
-    "cotton": ("Cotton", "Bunny", 7000, 60),
-    "sugarcane": ("Sugarcane", "Other", 320, 300),
-    "onion": ("Onion", "Local", 1800, 250),
-    "tomato": ("Tomato", "Hybrid", 1500, 150),
-    "potato": ("Potato", "Local", 1700, 100),
-    "vegetables": ("Brinjal", "Round", 2000, 30),
-    "ginger": ("Ginger(Green)", "Green Ginger", 5000, 15),
-    "coconut": ("Coconut", "Big", 1600, 40),
-    "arecanut": ("Arecanut(Betelnut/Supari)", "Rashi", 48000, 20),
-    "coffee": ("Coffee", "Arabica", 22000, 5),
-    "wheat": ("Wheat", "Local", 2600, 20),
+    r["commodity"]: (r["agmarknet_commodity"], r["agmarknet_variety"], float(r["base_modal_price_rs_per_qtl"]),
+                     float(r["typical_arrivals_tonnes"]))
+    for r in _read("commodities.csv")
 }
-FRUIT_AND_VEG = {"onion", "tomato", "potato", "vegetables", "ginger"}
+FRUIT_AND_VEG = {r["commodity"] for r in _read("commodities.csv") if r["is_fruit_or_vegetable"] == "true"}
 # Bangalore's fruit-and-vegetable market is exported unquoted by Agmarknet ("Binny Mill (F&V), Bangalore").
 BANGALORE_FV_MARKET = "Binny Mill (F&V), Bangalore"
 
