@@ -2,6 +2,6 @@
 
 import dagster as dg
 
-from dagster_project import ingestion
+from dagster_project import delivery, ingestion, transform
 
-defs = dg.Definitions.merge(ingestion.defs)
+defs = dg.Definitions.merge(ingestion.defs, transform.defs, delivery.defs)

@@ -94,8 +94,47 @@ def run(farmers: int, days: int, seed: int, start_date: dt.date | None, fresh: b
     start = _simulate(farmers, days, seed, start_date)
     from dagster_project.run_local import materialize_partitions
 
-    materialize_partitions([start + dt.timedelta(days=i) for i in range(days)], console.progress)
+    materialize_partitions(start, start + dt.timedelta(days=days - 1), console.progress)
     _print_summary()
+
+
+@cli.command()
+@click.option("--from", "first", callback=_date, help="First landing day (default: the first landed day).")
+@click.option("--to", "last", callback=_date, help="Last landing day (default: the last landed day).")
+def transform(first: dt.date | None, last: dt.date | None) -> None:
+    """Build silver and gold with dbt for a window of landing days, export them to the lake, publish serving."""
+    from dagster_project.run_local import materialize_partitions
+    from ingestion import landing
+    from ingestion.sources import SOURCES
+
+    days = sorted({d for s in SOURCES for d in landing.landing_dates(s)})
+    if not days and not (first and last):
+        raise click.UsageError("nothing has landed yet: give --from and --to, or run `hasiru simulate` first")
+    materialize_partitions(first or days[0], last or days[-1], console.progress, ingest=False)
+    _print_summary()
+
+
+@cli.command()
+def publish() -> None:
+    """Publish the serving database from the gold tables now in the lake."""
+    from serving.publish import publish as do_publish
+
+    result = do_publish(progress=console.progress)
+    click.echo(f"published {result['path']} (version {result['version']}, {len(result['tables'])} tables)")
+
+
+@cli.command()
+def prepare() -> None:
+    """Prepare what later steps need offline: the dbt manifest (dbt parse). Set-up runs this."""
+    import subprocess
+
+    from transform.dbt_env import DBT_PROJECT_DIR, dbt_env, manifest_path
+
+    done = subprocess.run([str(Path(sys.executable).parent / "dbt"), "parse", "--quiet"], cwd=DBT_PROJECT_DIR,
+                          env={**os.environ, **dbt_env()})
+    if done.returncode != 0:
+        raise click.ClickException(f"dbt parse failed in {DBT_PROJECT_DIR} (exit {done.returncode})")
+    click.echo(f"dbt manifest ready: {manifest_path()}")
 
 
 @cli.command()
@@ -123,7 +162,8 @@ def quarantine(source: str, limit: int) -> None:
 @cli.command()
 @click.argument("query")
 def sql(query: str) -> None:
-    """Run SQL (DuckDB) over the lake; tables are views named <layer>_<table>, e.g. bronze_mandi_prices."""
+    """Run SQL (DuckDB) over the lake; tables are views named <layer>_<table>, e.g. bronze_mandi_prices,
+    silver_sensors__readings, gold_fct_sensor_daily."""
     from hasiru.lake_views import connect
 
     rel = connect().sql(query)
@@ -165,8 +205,13 @@ def _print_summary() -> None:
     from lake import delta_io
     from lake.catalog import LOAD_LOG, all_tables
 
+    from lake.catalog import TableSpec
+    from serving.publish import serving_path
+    from transform.lake_export import model_tables
+
     s = settings()
     rows = [(spec.name, delta_io.row_count(spec)) for spec in all_tables()]
+    rows += [(m.spec_name, delta_io.row_count(TableSpec(m.spec_name, None, ""))) for m in model_tables()]
     click.echo("\nLake tables (Delta) at " + s.lake_uri)
     click.echo(console.table(sorted(r for r in rows if r[1] or not r[0].startswith("bronze.quarantine")), ("table", "rows")))
     log = delta_io.read_arrow(LOAD_LOG).to_pylist()
@@ -186,7 +231,8 @@ Where to look:
   landing zone (raw payloads):  {s.landing_dir}
   Delta lake:                   {s.lake_uri}
   quarantined rows:             .venv/bin/hasiru quarantine --source mandi_prices
-  SQL over the lake (DuckDB):   .venv/bin/hasiru sql "select * from bronze_mandi_prices limit 5"
+  SQL over the lake (DuckDB):   .venv/bin/hasiru sql "select * from gold_fct_mandi_prices_daily limit 5"
+  serving database (gold):      {serving_path() if serving_path().exists() else "not published yet (hasiru publish)"}
   Dagster UI with run history:  .venv/bin/hasiru ui   then open http://127.0.0.1:3000""")
 
 
@@ -212,6 +258,15 @@ def main() -> None:
 
         traceback.print_exc()
         status = 1
+    exit_now(status)
+
+
+def exit_now(status: int) -> None:
+    """Leave with `status` even where delta-rs would abort at interpreter exit (delta-rs issue 2184):
+    flush, let multiprocessing release what it holds, then os._exit."""
+    import multiprocessing.util
+
+    multiprocessing.util._exit_function()
     sys.stdout.flush()
     sys.stderr.flush()
     os._exit(status)

@@ -24,6 +24,8 @@ class Settings:
     lake_uri: str
     landing_dir: Path
     dagster_home: Path
+    warehouse_path: Path  # DuckDB file dbt builds in: a derived copy, rebuilt from the lake
+    serving_dir: Path  # read-only DuckDB files published for dashboards and the API
 
     @property
     def lake_is_local(self) -> bool:
@@ -48,7 +50,11 @@ def settings() -> Settings:
         lake_uri = str(Path(lake_uri).expanduser().resolve())
     landing = _local_path("HASIRU_LANDING_DIR", os.environ.get("HASIRU_LANDING_DIR", str(data_dir / "landing")))
     dagster_home = _local_path("DAGSTER_HOME", os.environ.get("DAGSTER_HOME", str(data_dir / "dagster_home")))
-    return Settings(data_dir=data_dir, lake_uri=lake_uri.rstrip("/"), landing_dir=landing, dagster_home=dagster_home)
+    warehouse = _local_path("HASIRU_WAREHOUSE_PATH",
+                            os.environ.get("HASIRU_WAREHOUSE_PATH", str(data_dir / "warehouse" / "hasiru.duckdb")))
+    serving = _local_path("HASIRU_SERVING_DIR", os.environ.get("HASIRU_SERVING_DIR", str(data_dir / "serving")))
+    return Settings(data_dir=data_dir, lake_uri=lake_uri.rstrip("/"), landing_dir=landing, dagster_home=dagster_home,
+                    warehouse_path=warehouse, serving_dir=serving)
 
 
 def storage_options() -> dict[str, str]:

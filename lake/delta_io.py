@@ -124,6 +124,14 @@ def replace_where(spec: TableSpec, data: pa.Table, predicate: str) -> None:
                                                    storage_options=storage_options() or None))
 
 
+def replace_all(spec: TableSpec, data: pa.Table) -> None:
+    """Replace the whole table (schema included: a rebuilt model may have changed its columns)."""
+    data = conform(spec, data)
+    _with_retry(spec.name, lambda: write_deltalake(
+        table_uri(spec), data, mode="overwrite", schema_mode="overwrite", partition_by=list(spec.partition_by) or None,
+        configuration=TABLE_CONFIGURATION, storage_options=storage_options() or None))
+
+
 def replace_partition(spec: TableSpec, data: pa.Table, **partition_values: Any) -> None:
     """Replace one partition (e.g. landing_date=...) with `data`: a rerun yields the same table."""
     unknown = [c for c in partition_values if c not in spec.schema.names]

@@ -28,4 +28,6 @@ fi
 echo "setup: installing locked dependencies (requirements.lock)"
 .venv/bin/uv pip sync -q --python .venv/bin/python requirements.lock
 .venv/bin/uv pip install -q --python .venv/bin/python --no-deps -e .
+echo "setup: preparing the dbt manifest"
+.venv/bin/hasiru prepare
 echo "setup: done. Next: .venv/bin/hasiru run"

@@ -4,7 +4,7 @@ import sys
 
 import pytest
 
-COMMANDS = ["simulate", "ingest", "run", "status", "quarantine", "sql", "ui"]
+COMMANDS = ["simulate", "ingest", "run", "transform", "publish", "prepare", "status", "quarantine", "sql", "ui"]
 
 
 def hasiru(*args, env=None, timeout=600):
@@ -23,12 +23,20 @@ def test_every_command_has_help(command):
 def test_run_smoke_on_a_tiny_world(lake_env):
     r = hasiru("run", "--farmers", "60", "--days", "2", "--start-date", "2026-11-01")
     assert r.returncode == 0, r.stderr
-    assert "[2/2] 2026-11-02: ingested" in r.stderr
-    for name in ("bronze.sensor_readings", "bronze.mandi_prices", "bronze.app_farmers", "ops.load_log"):
+    assert "2026-11-01..2026-11-02: done" in r.stderr and "serving: done" in r.stderr
+    assert "leaked semaphore" not in r.stderr
+    for name in ("bronze.sensor_readings", "bronze.mandi_prices", "bronze.app_farmers", "ops.load_log",
+                 "silver.sensors__readings", "gold.fct_sensor_daily", "gold.mart_data_quality"):
         line = next(ln for ln in r.stdout.splitlines() if ln.startswith(name + " "))
-        assert int(line.split()[-1].replace(",", "")) > 0
+        assert int(line.split()[-1].replace(",", "")) > 0, name
     assert str(lake_env / "lake") in r.stdout and "hasiru ui" in r.stdout
-    # the runs are in Dagster's history under DAGSTER_HOME
+    serving = lake_env / "serving" / "hasiru_serving.duckdb"
+    assert str(serving) in r.stdout
+    import duckdb
+
+    with duckdb.connect(str(serving), read_only=True) as con:
+        assert con.sql("select count(*) from dim_farmer").fetchall()[0][0] == 60
+    # the runs are in Dagster's history under DAGSTER_HOME: one over both days, one publishing
     import dagster as dg
 
     with dg.DagsterInstance.from_config(str(lake_env / "dagster_home")) as instance:

@@ -1,0 +1,60 @@
+"""dbt models as Dagster assets. A partitioned run passes its window of landing days to dbt as vars
+(min_date, max_date); incremental models process that window, the rest rebuild. After the build the
+built silver and gold models are exported to the Delta lake. dbt tests are asset checks; a failing
+test stops the models downstream of it (dbt build skips them)."""
+
+import datetime as dt
+import json
+import sys
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import dagster as dg
+from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
+
+from dagster_project.partitions import DAILY_IST
+from transform import lake_export
+from transform.dbt_env import DBT_PROJECT_DIR, apply_dbt_env, manifest_path
+
+if not manifest_path().exists():
+    raise FileNotFoundError(f"{manifest_path()} is missing: run `bash scripts/setup.sh` (it prepares the dbt manifest)")
+
+
+class HasiruTranslator(DagsterDbtTranslator):
+    """Asset keys follow the lake: silver/<source>__<entity>, gold/<model>; other nodes by kind."""
+
+    def get_asset_spec(self, manifest: Mapping[str, Any], unique_id: str, project) -> dg.AssetSpec:
+        spec = super().get_asset_spec(manifest, unique_id, project)
+        node = manifest["nodes"].get(unique_id) or manifest["sources"].get(unique_id) or {}
+        layer = (node.get("config", {}).get("meta", {}) or {}).get("lake_layer")
+        if node.get("resource_type") == "model" and layer in lake_export.LAYERS:
+            layer_name, table = lake_export.lake_name(node["name"], layer).split(".", 1)
+            return spec.replace_attributes(key=dg.AssetKey([layer_name, table]), group_name=layer_name)
+        if node.get("resource_type") == "model":
+            return spec.replace_attributes(key=dg.AssetKey(["intermediate", node["name"]]), group_name="intermediate")
+        if node.get("resource_type") == "seed":
+            return spec.replace_attributes(key=dg.AssetKey(["reference", node["name"]]), group_name="reference")
+        return spec
+
+
+# the dbt of this virtualenv, found without relying on PATH
+hasiru_dbt_resource = DbtCliResource(project_dir=str(DBT_PROJECT_DIR), profiles_dir=str(DBT_PROJECT_DIR),
+                                     dbt_executable=str(Path(sys.executable).parent / "dbt"))
+
+
+@dbt_assets(manifest=manifest_path(), dagster_dbt_translator=HasiruTranslator(), partitions_def=DAILY_IST,
+            backfill_policy=dg.BackfillPolicy.single_run(), name="hasiru_dbt")
+def hasiru_dbt_assets(context: dg.AssetExecutionContext, dbt: DbtCliResource):
+    apply_dbt_env()
+    window = context.partition_time_window
+    first = dt.date.fromisoformat(window.start.strftime("%Y-%m-%d"))
+    last = dt.date.fromisoformat((window.end - dt.timedelta(days=1)).strftime("%Y-%m-%d"))
+    dbt_vars = {"min_date": first.isoformat(), "max_date": last.isoformat()}
+    invocation = dbt.cli(["build", "--vars", json.dumps(dbt_vars)], context=context)
+    yield from invocation.stream()
+    results = invocation.get_artifact("run_results.json")
+    built = [r["unique_id"].split(".")[-1] for r in results["results"]
+             if r["unique_id"].startswith("model.") and r["status"] == "success"]
+    written = lake_export.export(models=built, window=(first, last), progress=context.log.info)
+    context.log.info(f"exported {len(written)} silver/gold tables to the lake for {first}..{last}")

@@ -1,0 +1,2 @@
+{#- The IST calendar day of a UTC timestamp (India has one time zone and no daylight saving). -#}
+{% macro ist_date(column) %}cast(timezone('Asia/Kolkata', {{ column }}) as date){% endmacro %}

@@ -1,0 +1,29 @@
+-- One row per sensor and IST day: moisture, temperature, EC and battery statistics, how complete the
+-- day's reporting was (96 readings expected) and anomaly flags. Stuck and spiking readings are
+-- counted and left out of the statistics.
+with readings as (
+    select * from {{ ref('int_sensor_readings_flagged') }}
+)
+
+select
+    sensor_id,
+    {{ pseudonym('farm_id') }} as farm_key,
+    reading_date_ist as date_day,
+    count(*) as reading_count,
+    round(100.0 * count(*) / 96, 1) as completeness_pct,
+    min(soil_moisture_vwc_pct) filter (where not is_stuck and not is_spike) as moisture_min_vwc_pct,
+    round(avg(soil_moisture_vwc_pct) filter (where not is_stuck and not is_spike), 2) as moisture_mean_vwc_pct,
+    max(soil_moisture_vwc_pct) filter (where not is_stuck and not is_spike) as moisture_max_vwc_pct,
+    min(soil_temperature_c) as soil_temp_min_c,
+    round(avg(soil_temperature_c), 2) as soil_temp_mean_c,
+    max(soil_temperature_c) as soil_temp_max_c,
+    round(avg(ec_ds_per_m), 3) as ec_mean_ds_per_m,
+    min(battery_v) as battery_min_v,
+    count(*) filter (where is_stuck) as stuck_readings,
+    count(*) filter (where is_spike) as spike_readings,
+    count(*) filter (where is_stuck) >= 16 as is_stuck_day,
+    count(*) filter (where is_spike) > 0 as has_spikes,
+    coalesce(min(battery_v) < 3.5, false) as is_low_battery,
+    count(*) < 0.8 * 96 as is_incomplete,
+from readings
+group by sensor_id, farm_id, reading_date_ist
