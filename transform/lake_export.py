@@ -29,7 +29,7 @@ LAYERS = ("silver", "gold")
 @dataclass(frozen=True)
 class ModelTable:
     model: str  # dbt model name
-    relation: str  # "database"."schema"."identifier" in the warehouse
+    relation: str  # "schema"."identifier" in the warehouse (its catalog name follows the file name)
     spec_name: str  # <layer>.<table>
     description: str
     partition_by: tuple[str, ...]
@@ -51,7 +51,7 @@ def model_tables(manifest: dict | None = None) -> list[ModelTable]:
         if node["resource_type"] != "model" or layer not in LAYERS:
             continue
         out.append(ModelTable(
-            model=node["name"], relation=f'"{node["database"]}"."{node["schema"]}"."{node["alias"]}"',
+            model=node["name"], relation=f'"{node["schema"]}"."{node["alias"]}"',
             spec_name=lake_name(node["name"], layer), description=node.get("description", ""),
             partition_by=tuple(meta.get("partition_by", ())), key=tuple(meta.get("key", ())),
             window_column=meta.get("window_column"),

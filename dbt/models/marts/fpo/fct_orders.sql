@@ -1,6 +1,6 @@
 -- One row per order of inputs through the app, with its items summed.
 with items as (
-    select order_id, count(*) as item_lines, sum(quantity) as quantity_total, sum(quantity * unit_price_rs) as items_value_rs,
+    select order_id, count(*) as item_lines, sum(quantity) as quantity_total, {{ exact_sum('quantity * unit_price_rs', 2) }} as items_value_rs,
     from {{ ref('stg_app__order_items') }}
     group by order_id
 )

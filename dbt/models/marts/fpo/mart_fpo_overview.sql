@@ -17,8 +17,8 @@ crops as (
     select
         fpo_id, crop_year, season, crop,
         count(distinct farm_id) as farms,
-        round(sum(area_acres), 1) as area_acres,
-        round(sum(area_acres) filter (where expected_harvest_date between current_date and current_date + 30), 1)
+        {{ exact_sum('area_acres', 1) }} as area_acres,
+        {{ exact_sum('case when expected_harvest_date between current_date and current_date + 30 then area_acres end', 1) }}
             as harvest_due_30d_acres,
         min(expected_harvest_date) filter (where expected_harvest_date >= current_date) as next_harvest_date,
     from plans
@@ -28,7 +28,7 @@ crops as (
 orders as (
     select fpo_id,
            count(*) filter (where status <> 'cancelled') as orders_30d,
-           round(sum(total_rs) filter (where status <> 'cancelled'), 0) as revenue_30d_rs,
+           {{ exact_sum("case when status <> 'cancelled' then total_rs end", 0) }} as revenue_30d_rs,
     from {{ ref('fct_orders') }}
     where ordered_date_ist >= current_date - 30
     group by fpo_id

@@ -11,8 +11,8 @@ mandis as (
 windows as (
     select
         *,
-        avg(modal_price_rs_per_qtl) over w7 as modal_mean_7d_rs_per_qtl,
-        avg(modal_price_rs_per_qtl) over w30 as modal_mean_30d_rs_per_qtl,
+        avg(cast(modal_price_rs_per_qtl as decimal(18, 4))) over w7 as modal_mean_7d_rs_per_qtl,
+        avg(cast(modal_price_rs_per_qtl as decimal(18, 4))) over w30 as modal_mean_30d_rs_per_qtl,
         median(modal_price_rs_per_qtl) over w_around as modal_median_around_rs_per_qtl,
     from prices
     window
@@ -34,7 +34,7 @@ year_ago as (
 
 mandi_day as (
     -- one commodity price per mandi and day, for the spread to neighbours
-    select mandi_code, commodity, arrival_date, avg(modal_price_rs_per_qtl) as modal_rs_per_qtl,
+    select mandi_code, commodity, arrival_date, avg(cast(modal_price_rs_per_qtl as decimal(18, 4))) as modal_rs_per_qtl,
     from prices where mandi_code is not null
     group by all
 ),
@@ -67,13 +67,13 @@ select
     w.min_price_rs_per_qtl,
     w.max_price_rs_per_qtl,
     w.modal_price_rs_per_qtl,
-    round(w.modal_mean_7d_rs_per_qtl, 1) as modal_mean_7d_rs_per_qtl,
-    round(w.modal_mean_30d_rs_per_qtl, 1) as modal_mean_30d_rs_per_qtl,
+    cast(round(w.modal_mean_7d_rs_per_qtl, 1) as double) as modal_mean_7d_rs_per_qtl,
+    cast(round(w.modal_mean_30d_rs_per_qtl, 1) as double) as modal_mean_30d_rs_per_qtl,
     -- an outlier: half again above, or a third below, the median of the month around it
     abs(ln(w.modal_price_rs_per_qtl / nullif(w.modal_median_around_rs_per_qtl, 0))) > ln(1.5) as is_outlier,
     case when y.year_ago_date >= w.arrival_date - interval 372 day
          then round(100.0 * (w.modal_price_rs_per_qtl / nullif(y.modal_year_ago_rs_per_qtl, 0) - 1), 1) end as yoy_change_pct,
-    round(w.modal_price_rs_per_qtl - n.nearby_modal_rs_per_qtl, 1) as spread_to_nearby_rs_per_qtl,
+    cast(round(w.modal_price_rs_per_qtl - n.nearby_modal_rs_per_qtl, 1) as double) as spread_to_nearby_rs_per_qtl,
     n.nearby_mandis,
     w.is_min_max_swapped,
 from windows as w

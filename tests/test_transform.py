@@ -1,0 +1,205 @@
+"""Silver and gold: dbt on a small world with the bad input of real life, exported to the lake,
+and the serving database under readers."""
+
+import datetime as dt
+import json
+import os
+import re
+import threading
+from pathlib import Path
+
+import duckdb
+import pyarrow.compute as pc
+import pytest
+import yaml
+
+from lake import delta_io
+from lake.catalog import TableSpec, all_tables
+
+START = dt.date(2026, 11, 10)
+DAY1, DAY2, DAY3 = START, START + dt.timedelta(days=1), START + dt.timedelta(days=2)
+DBT = Path(__file__).resolve().parents[1] / "dbt"
+
+
+def lake_table(name: str):
+    return delta_io.read_arrow(TableSpec(name, None, ""))
+
+
+def rows_where(name: str, **eq) -> list[dict]:
+    t = lake_table(name)
+    for col, value in eq.items():
+        t = t.filter(pc.equal(t[col], value))
+    return t.to_pylist()
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory):
+    """Three days of a small world plus: a late re-send that corrects and repeats day-1 sensor points,
+    a probe stuck for 6 hours, a day without weather, and a price typed with min above max."""
+    root = tmp_path_factory.mktemp("transform")
+    mp = pytest.MonkeyPatch()
+    for var, sub in (("HASIRU_DATA_DIR", ""), ("HASIRU_LAKE_URI", "lake"), ("HASIRU_LANDING_DIR", "landing"),
+                     ("DAGSTER_HOME", "dagster_home"), ("HASIRU_WAREHOUSE_PATH", "warehouse/w.duckdb"),
+                     ("HASIRU_SERVING_DIR", "serving")):
+        mp.setenv(var, str(root / sub))
+    from simulator.world import build_world
+
+    landing = root / "landing"
+    build_world(landing, seed=21, farmers=150, start=START, days=3)
+    day1_lines = (landing / "sensors" / str(DAY1) / f"influx_soil_{DAY1}.lp").read_text().splitlines()
+    corrected = [re.sub(r"soil_moisture_vwc_pct=[^,]+", "soil_moisture_vwc_pct=55.55", ln) for ln in day1_lines[:5]]
+    (landing / "sensors" / str(DAY3) / "late_resend.lp").write_text("\n".join(corrected + day1_lines[5:8]) + "\n")
+    ts0 = int(dt.datetime.combine(DAY2, dt.time(2), dt.timezone.utc).timestamp()) * 10**9
+    stuck = [f"soil,farm_id=FM00000001,sensor_id=SM_STUCK soil_moisture_vwc_pct=18.5,soil_temperature_c=22 {ts0 + i * 900 * 10**9}"
+             for i in range(24)]
+    (landing / "sensors" / str(DAY2) / "stuck_probe.lp").write_text("\n".join(stuck) + "\n")
+    for f in (landing / "weather" / str(DAY2)).iterdir():
+        f.unlink()
+    (landing / "weather" / str(DAY2)).rmdir()
+    (landing / "mandi_prices" / str(DAY2) / "tomato__manual_entry.csv").write_text(
+        "Market,Arrival Date,Arrivals (Tonnes),Variety,Minimum Price(Rs./Quintal),Maximum Price(Rs./Quintal),"
+        f"Modal Price(Rs./Quintal),\nKolar,{DAY2:%d/%m/%Y},5,Manual,2000,1000,1500,\n")
+    (root / "dagster_home").mkdir()
+    from dagster_project.run_local import materialize_partitions
+
+    materialize_partitions(DAY1, DAY3, lambda _: None)
+    yield {"root": root, "corrected": corrected, "day1_lines": day1_lines}
+    mp.undo()
+
+
+def test_silver_has_one_row_per_key_and_the_latest_delivery_wins(world):
+    t = lake_table("silver.sensors__readings")
+    keys = t.group_by(["sensor_id", "reading_ts_utc"]).aggregate([([], "count_all")])
+    assert keys.num_rows == t.num_rows
+    for line in world["corrected"]:
+        sensor = line.split("sensor_id=")[1].split(" ")[0]
+        ts = dt.datetime.fromtimestamp(int(line.rsplit(" ", 1)[1]) / 1e9, dt.timezone.utc)
+        want = float(line.split("soil_moisture_vwc_pct=")[1].split(",")[0])
+        got = t.filter(pc.and_(pc.equal(t["sensor_id"], sensor), pc.equal(t["reading_ts_utc"], ts))).to_pylist()
+        assert len(got) == 1 and got[0]["soil_moisture_vwc_pct"] == want and got[0]["landing_date"] == DAY3
+    bronze = lake_table("bronze.sensor_readings").num_rows
+    assert t.num_rows == bronze - 8  # the 8 re-sent points replaced their first delivery
+
+
+def test_a_stuck_probe_is_flagged_and_counted(world):
+    day = rows_where("gold.fct_sensor_daily", sensor_id="SM_STUCK")
+    assert [(r["date_day"], r["is_stuck_day"], r["stuck_readings"]) for r in day] == [(DAY2, True, 24)]
+    assert day[0]["moisture_mean_vwc_pct"] is None  # stuck readings are left out of the statistics
+    dq = rows_where("gold.mart_data_quality", source="sensors")
+    assert {r["landing_date"]: r["stuck_sensor_readings"] for r in dq}[DAY2] >= 24
+
+
+def test_a_source_missing_for_a_day_is_visible(world):
+    dq = {(r["source"], r["landing_date"]): r for r in lake_table("gold.mart_data_quality").to_pylist()}
+    assert dq[("weather", DAY2)]["is_missing"] and dq[("weather", DAY2)]["failed_checks"] >= 1
+    assert not dq[("weather", DAY1)]["is_missing"] and dq[("weather", DAY1)]["completeness_pct"] == 100.0
+    assert not dq[("app", DAY2)]["is_missing"]
+    assert all(r["rows_read"] == r["rows_written"] + r["rows_quarantined"] for r in dq.values())
+
+
+def test_min_above_max_is_swapped_and_counted(world):
+    row = [r for r in rows_where("silver.mandi_prices__prices", commodity="tomato", variety="Manual")]
+    assert [(r["min_price_rs_per_qtl"], r["max_price_rs_per_qtl"], r["is_min_max_swapped"]) for r in row] == [(1000.0, 2000.0, True)]
+    dq = {r["landing_date"]: r for r in rows_where("gold.mart_data_quality", source="mandi_prices")}
+    assert dq[DAY2]["prices_min_max_swapped"] == 1
+    prices = lake_table("gold.fct_mandi_prices_daily")
+    assert pc.all(pc.less_equal(prices["min_price_rs_per_qtl"], prices["modal_price_rs_per_qtl"])).as_py()
+
+
+def test_analyst_marts_hold_no_personal_data(world):
+    farmers = lake_table("silver.app__farmers")
+    phones, names = set(farmers["phone"].to_pylist()), set(farmers["name"].to_pylist())
+    for model in ("dim_farmer", "dim_farm", "fct_orders", "fct_certification_events", "fct_sensor_daily"):
+        t = lake_table(f"gold.{model}")
+        assert not {"name", "phone", "farmer_id", "farm_id", "lat", "lon"} & set(t.column_names), model
+        values = {v for c in t.column_names if t[c].type == "string" for v in t[c].to_pylist()}
+        assert not values & (phones | names), model
+
+
+def test_every_gold_table_states_its_grain_and_describes_every_column(world):
+    manifest = json.loads((DBT / "target" / "manifest.json").read_text())
+    gold = [n for n in manifest["nodes"].values()
+            if n["resource_type"] == "model" and n["config"]["meta"].get("lake_layer") == "gold"]
+    assert len(gold) >= 14
+    for node in gold:
+        assert node["config"]["meta"].get("grain"), node["name"]
+        described = {c for c, v in node["columns"].items() if v.get("description")}
+        actual = set(lake_table(f"gold.{node['name']}").column_names)
+        assert actual <= described, (node["name"], actual - described)
+
+
+def test_the_lake_holds_what_the_warehouse_built(world):
+    from transform.lake_export import model_tables
+
+    con = duckdb.connect(os.environ["HASIRU_WAREHOUSE_PATH"], read_only=True)
+    try:
+        for m in model_tables():
+            assert lake_table(m.spec_name).num_rows == con.sql(f"select count(*) from {m.relation}").fetchall()[0][0], m.spec_name
+    finally:
+        con.close()
+
+
+def test_rerunning_the_window_or_one_day_gives_the_same_tables(world):
+    from dagster_project.run_local import materialize_partitions
+
+    names = ["silver.sensors__readings", "silver.mandi_prices__prices", "gold.fct_sensor_daily",
+             "gold.fct_mandi_prices_daily", "gold.mart_data_quality", "gold.dim_farmer"]
+
+    def snapshot():
+        out = {}
+        for n in names:
+            t = lake_table(n)
+            t = t.drop_columns([c for c in ("last_loaded_at", "hours_from_day_start_to_load") if c in t.column_names])
+            out[n] = t.sort_by([(c, "ascending") for c in t.column_names if t[c].type != "bool"][:6]).to_pylist()
+        return out
+
+    before = snapshot()
+    materialize_partitions(DAY3, DAY3, lambda _: None)  # one day again: only its partitions are replaced
+    materialize_partitions(DAY1, DAY3, lambda _: None)
+    after = snapshot()
+    for n in names:
+        assert after[n] == before[n], n
+
+
+def test_readers_never_see_a_half_published_database(world):
+    from serving.publish import connect_reader, publish
+
+    publish()
+    errors, seen = [], set()
+    stop = threading.Event()
+
+    def reader():
+        while not stop.is_set():
+            try:
+                with connect_reader() as con:
+                    version, n_tables = con.sql("select version, tables from _serving_meta").fetchall()[0]
+                    present = con.sql("select count(*) from duckdb_tables() where table_name <> '_serving_meta'").fetchall()[0][0]
+                    con.sql("select count(*) from fct_mandi_prices_daily join dim_mandi using (mandi_code)").fetchall()
+                    again = con.sql("select version from _serving_meta").fetchall()[0][0]
+                    assert present == n_tables and again == version
+                    seen.add(version)
+            except Exception as exc:  # noqa: BLE001 - any reader error fails the test
+                errors.append(repr(exc))
+
+    threads = [threading.Thread(target=reader) for _ in range(2)]
+    for t in threads:
+        t.start()
+    versions = [publish()["version"] for _ in range(3)]
+    stop.set()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert seen and seen <= set(versions) | {v for v in seen}  # every answer carried one version
+    assert len(seen) >= 2
+
+
+def test_dbt_sources_follow_the_catalog():
+    declared = {}
+    for path in (DBT / "models").rglob("_*__sources.yml"):
+        for source in yaml.safe_load(path.read_text())["sources"]:
+            for t in source["tables"]:
+                declared[(source["name"], t["name"])] = t["meta"]["delta_table_path"]
+    expected = {(spec.source or "ops", spec.short_name): spec.path for spec in all_tables()}
+    assert set(declared) == set(expected)
+    for k, path in declared.items():
+        assert path == "{{ env_var('HASIRU_LAKE_URI') }}/" + expected[k]
