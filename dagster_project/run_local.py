@@ -17,34 +17,32 @@ class PipelineFailed(RuntimeError):
 
 def materialize_partitions(first: dt.date, last: dt.date, progress: Callable[[str], None], *,
                            ingest: bool = True, transform: bool = True) -> None:
-    """One Dagster run over the days first..last (ingestion, then dbt and the lake export), then
-    one run that publishes the serving database."""
+    """One Dagster run over the days first..last: ingestion (with the bronze suites), dbt and the lake
+    export, the silver suites, and the serving publish, which any failed blocking check stops."""
     from hasiru.cli import _dagster_home
     from dagster_project.delivery.serving import serving_db
     from dagster_project.ingestion.assets import INGESTION_ASSETS
     from dagster_project.transform.dbt_assets import hasiru_dbt_assets, hasiru_dbt_resource
+    from dagster_project.transform.silver_checks import silver_ge_suites
 
     _dagster_home()
     instance = dg.DagsterInstance.get()
-    assets = (INGESTION_ASSETS if ingest else []) + ([hasiru_dbt_assets] if transform else [])
+    assets = (INGESTION_ASSETS if ingest else []) + ([hasiru_dbt_assets, silver_ge_suites, serving_db] if transform else [])
     tags = {"hasiru/trigger": "hasiru run", "dagster/asset_partition_range_start": first.isoformat(),
             "dagster/asset_partition_range_end": last.isoformat()}
-    what = " + ".join((["ingestion"] if ingest else []) + (["dbt build + lake export"] if transform else []))
+    what = " + ".join((["ingestion"] if ingest else []) + (["dbt build + lake export + serving publish"] if transform else []))
     progress(f"{what} for {first}..{last} (one Dagster run)")
     result = dg.materialize(assets, instance=instance, run_config=QUIET, raise_on_error=False, tags=tags,
                             resources={"dbt": hasiru_dbt_resource})
     _report(result, f"{first}..{last}", progress)
-    if transform:
-        progress("publishing the serving database")
-        _report(dg.materialize([serving_db], instance=instance, run_config=QUIET, raise_on_error=False,
-                               tags={"hasiru/trigger": "hasiru run"}), "serving", progress)
 
 
 def _report(result: dg.ExecuteInProcessResult, what: str, progress: Callable[[str], None]) -> None:
-    if not result.success:
-        failed = [e.message for e in result.all_events if e.is_failure]
-        raise PipelineFailed(f"run {result.run_id} ({what}) failed: {failed[:3]}")
     checks = result.get_asset_check_evaluations()
     failed_checks = [f"{c.asset_key.to_user_string()}:{c.check_name}" for c in checks if not c.passed]
+    if not result.success:
+        failed = [e.message for e in result.all_events if e.is_failure]
+        raise PipelineFailed(f"run {result.run_id} ({what}) failed: {failed[:3]}"
+                             + (f"; failed checks: {failed_checks}" if failed_checks else ""))
     progress(f"{what}: done (run {result.run_id[:8]}, {len(checks)} checks"
              + (f"; not passed: {failed_checks}" if failed_checks else ", all passed") + ")")

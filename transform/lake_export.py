@@ -3,7 +3,7 @@
 dbt-duckdb cannot write Delta, so after a build every model whose `meta.lake_layer` is silver or gold
 is read from DuckDB as Arrow and written to <lake>/<layer>/<name>. A model built for a window of
 landing days (an incremental, partitioned run) replaces only the partitions that window touched;
-every other model replaces its whole table. The model's YAML (description, meta.partition_by,
+every other model replaces its whole table. The model's YAML (description, meta.lake_partition_by,
 meta.key) is its declaration: the lake table is declared from it here, not a second time.
 """
 
@@ -53,7 +53,7 @@ def model_tables(manifest: dict | None = None) -> list[ModelTable]:
         out.append(ModelTable(
             model=node["name"], relation=f'"{node["schema"]}"."{node["alias"]}"',
             spec_name=lake_name(node["name"], layer), description=node.get("description", ""),
-            partition_by=tuple(meta.get("partition_by", ())), key=tuple(meta.get("key", ())),
+            partition_by=tuple(meta.get("lake_partition_by", ())), key=tuple(meta.get("key", ())),
             window_column=meta.get("window_column"),
         ))
     return sorted(out, key=lambda m: m.spec_name)

@@ -2,13 +2,18 @@
 
 import dagster as dg
 
+from dagster_project.partitions import DAILY_IST
+
 from serving.publish import publish
 from transform.lake_export import model_tables
 
 GOLD_KEYS = [dg.AssetKey(m.spec_name.split(".", 1)) for m in model_tables() if m.spec_name.startswith("gold.")]
 
 
+# Partitioned like the marts, so it runs in the same run as the loads and dbt and their blocking
+# checks can stop it; a publish always takes all of gold, whatever the run's window.
 @dg.asset(key=["serving", "hasiru_serving_db"], deps=GOLD_KEYS, group_name="serving", kinds={"duckdb"},
+          partitions_def=DAILY_IST, backfill_policy=dg.BackfillPolicy.single_run(),
           description="Read-only DuckDB file of every gold table, published by building a new file and renaming it into place.")
 def serving_db(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
     result = publish(progress=context.log.info)

@@ -9,6 +9,8 @@ from ingestion.bronze import load_partition
 from ingestion.sources import SOURCES, Source
 from lake import delta_io
 from lake.catalog import TableSpec, quarantine_table, table
+from quality.suites import SUITES
+from quality.validate import validate
 
 POOL = "lake_ingestion"  # loads never race each other for the shared load log
 
@@ -38,6 +40,10 @@ def _bronze_asset(src: Source) -> dg.AssetsDefinition:
                           description="Every landed row is written or quarantined: rows_read = rows_written + rows_quarantined"),
         dg.AssetCheckSpec("no_rejected_files", asset=asset_key(quarantine),
                           description="No landing file was rejected whole (empty, truncated, unknown format)"),
+    ] + [
+        dg.AssetCheckSpec("ge_suite", asset=asset_key(t), blocking=True,
+                          description=f"Great Expectations suite for {t.name} on the loaded days; blocks what depends on it")
+        for t in targets if t.name in SUITES
     ]
 
     @dg.multi_asset(
@@ -70,6 +76,12 @@ def _bronze_asset(src: Source) -> dg.AssetsDefinition:
             check_name="no_rejected_files", asset_key=asset_key(quarantine), passed=not rejected,
             severity=dg.AssetCheckSeverity.WARN, metadata={"rejected_files": rejected[:20]},
         )
+        days = [dt.date.fromisoformat(k) for k in context.partition_keys]
+        for t in targets:
+            if t.name in SUITES:
+                outcome = validate(t.name, partitions=days)
+                yield dg.AssetCheckResult(check_name="ge_suite", asset_key=asset_key(t), passed=outcome.success,
+                                          severity=dg.AssetCheckSeverity.ERROR, metadata=outcome.metadata())
 
     return _load
 

@@ -1,6 +1,6 @@
 {{ config(
     materialized='incremental', unique_key=['sensor_id', 'reading_ts_utc'], incremental_strategy='delete+insert',
-    meta={'lake_layer': 'silver', 'partition_by': ['reading_date_ist'], 'window_column': 'landing_date'}
+    meta={'lake_layer': 'silver', 'lake_partition_by': ['reading_date_ist'], 'window_column': 'landing_date'}
 ) }}
 -- One row per sensor x timestamp. A point delivered again (a retry, a late re-export) replaces the
 -- earlier copy: the latest delivery wins, so reruns and late data converge.

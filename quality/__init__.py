@@ -1,0 +1,1 @@
+"""Data-quality suites (Great Expectations) for bronze and silver, run as Dagster asset checks."""

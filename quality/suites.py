@@ -1,0 +1,81 @@
+"""The expectations per table, declared once. Each suite says what must hold for the table; `mostly`
+allows the small share of misses that the silver rules absorb (and mart_data_quality counts)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import great_expectations as gx
+
+E = gx.expectations
+IST = dt.timezone(dt.timedelta(hours=5, minutes=30))
+
+
+@dataclass(frozen=True)
+class Suite:
+    table: str  # lake table, <layer>.<name>
+    key: tuple[str, ...]  # shown with each failing row, so it can be found
+    build: Callable[["SuiteContext"], list]  # -> expectations
+    partition_column: str | None = None  # validate only the partitions a run touched
+
+
+@dataclass
+class SuiteContext:
+    now: dt.datetime
+    reference: dict[str, list] = field(default_factory=dict)  # reference sets for coverage checks
+
+
+def _columns(table: str) -> list[str]:
+    from lake.catalog import table as spec
+
+    return spec(table).schema.names
+
+
+SUITES: dict[str, Suite] = {s.table: s for s in (
+    Suite("bronze.sensor_readings", ("source_file", "source_row"), lambda c: [
+        E.ExpectTableColumnsToMatchSet(column_set=_columns("bronze.sensor_readings"), exact_match=True),
+        E.ExpectColumnValuesToNotBeNull(column="sensor_id"),
+        E.ExpectColumnValuesToBeBetween(column="soil_moisture_vwc_pct", min_value=0, max_value=100),
+        E.ExpectColumnValuesToBeBetween(column="soil_temperature_c", min_value=-10, max_value=70),
+        E.ExpectColumnValuesToBeBetween(column="ec_ds_per_m", min_value=0, max_value=20),
+        E.ExpectColumnValuesToBeBetween(column="battery_v", min_value=0, max_value=6),
+        E.ExpectColumnValuesToBeBetween(column="reading_ts", max_value=c.now + dt.timedelta(minutes=10)),
+    ], "landing_date"),
+    Suite("bronze.mandi_prices", ("source_file", "source_row"), lambda c: [
+        E.ExpectTableColumnsToMatchSet(column_set=_columns("bronze.mandi_prices"), exact_match=True),
+        E.ExpectColumnValuesToNotBeNull(column="market"),
+        E.ExpectColumnValuesToBeBetween(column="modal_price_rs_per_qtl", min_value=0),
+        E.ExpectColumnValuesToBeBetween(column="arrival_date", max_value=c.now.astimezone(IST).date()),
+        # min <= max holds for nearly every row; silver swaps the rest
+        E.ExpectColumnPairValuesAToBeGreaterThanB(column_A="max_price_rs_per_qtl", column_B="min_price_rs_per_qtl",
+                                                  or_equal=True, ignore_row_if="either_value_is_missing", mostly=0.99),
+    ], "landing_date"),
+    Suite("bronze.weather_observations", ("source_file", "source_row"), lambda c: [
+        E.ExpectTableColumnsToMatchSet(column_set=_columns("bronze.weather_observations"), exact_match=True),
+        E.ExpectColumnValuesToBeBetween(column="temp_max_c", min_value=-10, max_value=55),
+        E.ExpectColumnValuesToBeBetween(column="rain_mm", min_value=0, max_value=1000),
+        E.ExpectColumnValuesToBeBetween(column="humidity_pct", min_value=0, max_value=100),
+        E.ExpectColumnValuesToBeBetween(column="obs_date", max_value=c.now.astimezone(IST).date()),
+    ], "landing_date"),
+    Suite("silver.sensors__readings", ("sensor_id", "reading_ts_utc"), lambda c: [
+        E.ExpectCompoundColumnsToBeUnique(column_list=["sensor_id", "reading_ts_utc"]),
+        E.ExpectColumnValuesToBeBetween(column="soil_moisture_vwc_pct", min_value=0, max_value=100),
+        # reference coverage: readings come from probes on farms the app knows
+        E.ExpectColumnValuesToBeInSet(column="farm_id", value_set=c.reference["farm_ids"], mostly=0.99),
+    ]),
+    Suite("silver.mandi_prices__prices", ("mandi_key", "commodity", "variety", "arrival_date"), lambda c: [
+        E.ExpectCompoundColumnsToBeUnique(column_list=["mandi_key", "commodity", "variety", "arrival_date"]),
+        E.ExpectColumnPairValuesAToBeGreaterThanB(column_A="modal_price_rs_per_qtl", column_B="min_price_rs_per_qtl",
+                                                  or_equal=True, ignore_row_if="either_value_is_missing"),
+        E.ExpectColumnPairValuesAToBeGreaterThanB(column_A="max_price_rs_per_qtl", column_B="modal_price_rs_per_qtl",
+                                                  or_equal=True, ignore_row_if="either_value_is_missing"),
+        E.ExpectColumnValuesToBeInSet(column="commodity", value_set=c.reference["commodities"]),
+        E.ExpectColumnValuesToNotBeNull(column="mandi_code", mostly=0.95),  # markets matched to the mandi list
+    ]),
+    Suite("silver.weather__observations", ("block_code", "obs_date"), lambda c: [
+        E.ExpectCompoundColumnsToBeUnique(column_list=["block_code", "obs_date"]),
+        E.ExpectColumnValuesToBeInSet(column="block_code", value_set=c.reference["block_codes"]),
+    ]),
+)}
