@@ -161,12 +161,19 @@ def quarantine(source: str, limit: int) -> None:
 
 @cli.command()
 @click.argument("query")
-def sql(query: str) -> None:
+@click.option("--serving", is_flag=True, help="Query the published serving database (gold tables by name) instead.")
+def sql(query: str, serving: bool) -> None:
     """Run SQL (DuckDB) over the lake; tables are views named <layer>_<table>, e.g. bronze_mandi_prices,
-    silver_sensors__readings, gold_fct_sensor_daily."""
+    silver_sensors__readings, gold_fct_sensor_daily. With --serving, over the serving database."""
     from hasiru.lake_views import connect
 
-    rel = connect().sql(query)
+    if serving:
+        from serving.publish import connect_reader
+
+        con = connect_reader()
+    else:
+        con = connect()
+    rel = con.sql(query)
     if rel is not None:
         click.echo(console.table([tuple(r) for r in rel.limit(200).fetchall()], tuple(rel.columns)))
 
@@ -176,6 +183,7 @@ def sql(query: str) -> None:
 def ui(port: int) -> None:
     """Start the Dagster UI (dagster dev) on this repository's workspace, with run history kept."""
     _dagster_home()
+    click.get_current_context().invoke(prepare)  # the graph follows the dbt models as they are now
     os.execvp(sys.executable, [sys.executable, "-m", "dagster", "dev", "-w", str(REPO_ROOT / "workspace.yaml"),
                                "-h", "127.0.0.1", "-p", str(port)])
 

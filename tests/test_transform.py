@@ -203,3 +203,22 @@ def test_dbt_sources_follow_the_catalog():
     assert set(declared) == set(expected)
     for k, path in declared.items():
         assert path == "{{ env_var('HASIRU_LAKE_URI') }}/" + expected[k]
+
+
+def test_dbt_docs_generate_and_failing_test_rows_are_findable(world):
+    import subprocess
+    import sys
+
+    from transform.dbt_env import DBT_PROJECT_DIR, dbt_env
+
+    done = subprocess.run([str(Path(sys.executable).parent / "dbt"), "docs", "generate", "--quiet"], cwd=DBT_PROJECT_DIR,
+                          env={**os.environ, **dbt_env()}, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stdout[-2000:]
+    catalog = json.loads((DBT_PROJECT_DIR / "target" / "catalog.json").read_text())
+    assert "model.hasiru.mart_data_quality" in catalog["nodes"]
+    con = duckdb.connect(os.environ["HASIRU_WAREHOUSE_PATH"], read_only=True)
+    try:
+        audit = [r[0] for r in con.sql("select view_name from duckdb_views() where schema_name = 'main_dbt_test__audit'").fetchall()]
+        assert any(name.startswith("unique_combination_fct_mandi") for name in audit), audit
+    finally:
+        con.close()
