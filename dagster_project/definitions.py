@@ -2,6 +2,6 @@
 
 import dagster as dg
 
-from dagster_project import delivery, ingestion, transform
+from dagster_project import delivery, ingestion, ml, transform
 
-defs = dg.Definitions.merge(ingestion.defs, transform.defs, delivery.defs)
+defs = dg.Definitions.merge(ingestion.defs, transform.defs, ml.defs, delivery.defs)

@@ -115,6 +115,18 @@ def transform(first: dt.date | None, last: dt.date | None) -> None:
 
 
 @cli.command()
+@click.option("--workers", default=os.cpu_count() or 1, show_default=True, type=click.IntRange(1), help="Processes for Prophet fits.")
+@click.option("--cutoffs", default=3, show_default=True, type=click.IntRange(1), help="Backtest cutoffs (30 days apart).")
+def forecast(workers: int, cutoffs: int) -> None:
+    """Backtest, choose champions and forecast mandi prices 30 days ahead from silver (the weekly job)."""
+    from ml.forecast.run import run as run_forecasts
+
+    summary = run_forecasts(workers=workers, n_cutoffs=cutoffs, progress=console.progress)
+    click.echo(f"forecast {summary.get('series', 0)} series: champions {summary.get('champions', {})}; "
+               f"promoted {[m for m, ok in summary.get('promoted', {}).items() if ok]}")
+
+
+@cli.command()
 def publish() -> None:
     """Publish the serving database from the gold tables now in the lake."""
     from serving.publish import publish as do_publish

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pyarrow as pa
 
-from lake.catalog import UTC_TS, bronze
+from lake.catalog import UTC_TS, TableSpec, bronze, register
 
 F64, I64, STR, DATE, BOOL = pa.float64(), pa.int64(), pa.string(), pa.date32(), pa.bool_()
 
@@ -195,3 +195,42 @@ APP = {
     )
     for name, cols in APP_TABLES.items()
 }
+
+# --- gold, written by ml/forecast (not by dbt): price forecasts, their backtests and champions
+_ML_META = [("model_version", STR), ("generated_at", UTC_TS)]
+PRICE_FORECASTS = register(TableSpec(
+    "gold.price_forecasts",
+    pa.schema([("series_id", STR), ("mandi_key", STR), ("commodity", STR), ("forecast_date", DATE), ("horizon", I64),
+               ("yhat", F64), ("lo80", F64), ("hi80", F64), ("lo95", F64), ("hi95", F64), ("model", STR),
+               ("is_champion", BOOL), ("trained_from", DATE), ("trained_through", DATE)] + _ML_META),
+    "Modal price forecasts (Rs/quintal) per mandi x commodity, 30 days ahead with 80 % and 95 % intervals: every "
+    "model's forecast, the series' champion flagged. One row per series, model, training end and forecast day.",
+    (), ("series_id", "model", "trained_through", "forecast_date")))
+PRICE_FORECAST_BACKTESTS = register(TableSpec(
+    "gold.price_forecast_backtests",
+    pa.schema([("series_id", STR), ("model", STR), ("cutoff", DATE), ("window", STR), ("mase", F64), ("smape", F64),
+               ("coverage80", F64), ("coverage95", F64), ("n", I64)] + _ML_META),
+    "Rolling-origin backtest scores per series, model, cutoff and horizon window (h1_7, h1_30): MASE against the "
+    "seasonal naive, sMAPE (%), interval coverage.",
+    (), ("series_id", "model", "cutoff", "window")))
+PRICE_FORECAST_CHAMPIONS = register(TableSpec(
+    "gold.price_forecast_champions",
+    pa.schema([("series_id", STR), ("champion_model", STR), ("reason", STR), ("champion_mase_h1_30", F64),
+               ("seasonal_naive_mase_h1_30", F64), ("trained_through", DATE)] + _ML_META),
+    "The model chosen per series on backtests (or by a series rule: short, constant or gappy series), per training end.",
+    (), ("series_id", "trained_through")))
+PRICE_FORECAST_MODELS = register(TableSpec(
+    "gold.price_forecast_models",
+    pa.schema([("model_version", STR), ("model", STR), ("params", STR), ("trained_from", DATE), ("trained_through", DATE),
+               ("data_fingerprint", STR), ("mean_mase_h1_30", F64), ("seasonal_naive_mean_mase_h1_30", F64),
+               ("promoted", BOOL), ("generated_at", UTC_TS)]),
+    "Model versions: parameters, training window, data fingerprint, backtest score and whether it was promoted "
+    "(a model worse than the seasonal naive on backtests is not).",
+    (), ("model_version",)))
+PRICE_FORECAST_VS_ACTUAL = register(TableSpec(
+    "gold.price_forecast_vs_actual",
+    pa.schema([("series_id", STR), ("model", STR), ("is_champion", BOOL), ("trained_through", DATE), ("forecast_date", DATE),
+               ("horizon", I64), ("yhat", F64), ("lo80", F64), ("hi80", F64), ("lo95", F64), ("hi95", F64),
+               ("actual", F64), ("abs_error", F64), ("in_80", BOOL), ("in_95", BOOL)]),
+    "Every stored forecast next to the actual modal price once it arrived (actual null until then).",
+    (), ("series_id", "model", "trained_through", "forecast_date")))

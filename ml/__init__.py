@@ -1,0 +1,1 @@
+"""Batch ML: price forecasts (and, later, advisories)."""
