@@ -127,6 +127,15 @@ def forecast(workers: int, cutoffs: int) -> None:
 
 
 @cli.command()
+def advise() -> None:
+    """Compute irrigation advice for every farm with a crop, for the observed days, into gold.farm_advisories."""
+    from ml.advisories.run import run as run_advisories
+
+    summary = run_advisories(progress=console.progress)
+    click.echo(f"advisories: {summary['rows']:,} rows, by reason {summary['reasons']}")
+
+
+@cli.command()
 def publish() -> None:
     """Publish the serving database from the gold tables now in the lake."""
     from serving.publish import publish as do_publish

@@ -174,10 +174,20 @@ def read_arrow(spec: TableSpec, columns: list[str] | None = None, filter: pc.Exp
 
 
 def duckdb_relation(spec: TableSpec, con):
-    """A DuckDB relation over the table, read in place (no copy) through its Arrow dataset."""
+    """A DuckDB relation over the table, read in place (no copy).
+
+    On a local lake DuckDB reads the Parquet files of the table's current version itself (the Delta
+    log's file list; our tables have no deletion vectors), with its own filter pushdown: through an
+    Arrow dataset, DuckDB 2.0 pushes string filters down as string_view literals that pyarrow cannot
+    compare (duckdb-python issue 187). On object storage (no httpfs extension here) the Arrow dataset."""
     dt_ = _open(spec)
     if dt_ is None:
         return con.from_arrow(spec.schema.empty_table())
+    if settings().lake_is_local:
+        files = dt_.file_uris()
+        if not files:
+            return con.from_arrow(dt_.to_pyarrow_dataset().schema.empty_table())
+        return con.read_parquet([f.removeprefix("file://") for f in files], hive_partitioning=bool(dt_.metadata().partition_columns))
     return con.from_arrow(dt_.to_pyarrow_dataset())
 
 

@@ -234,3 +234,14 @@ PRICE_FORECAST_VS_ACTUAL = register(TableSpec(
                ("actual", F64), ("abs_error", F64), ("in_80", BOOL), ("in_95", BOOL)]),
     "Every stored forecast next to the actual modal price once it arrived (actual null until then).",
     (), ("series_id", "model", "trained_through", "forecast_date")))
+
+# --- gold, written by ml/advisories: one row per farm, day and advisory type
+FARM_ADVISORIES = register(TableSpec(
+    "gold.farm_advisories",
+    pa.schema([("farm_id", STR), ("advisory_date", DATE), ("advisory_type", STR), ("severity", STR), ("reason_code", STR),
+               ("amount_mm", F64), ("amount_litres_per_acre", F64), ("inputs", STR), ("model_version", STR),
+               ("generated_at", UTC_TS)]),
+    "Advice per farm and day (irrigation first): severity, a reason code, the amount where one applies, the inputs "
+    "it used (JSON) and the model version, so a digest or an analyst can explain it. Operational: keyed by the app's "
+    "farm id for delivery, not an analyst mart.",
+    (), ("farm_id", "advisory_date", "advisory_type")))

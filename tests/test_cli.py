@@ -4,7 +4,7 @@ import sys
 
 import pytest
 
-COMMANDS = ["simulate", "ingest", "run", "transform", "forecast", "publish", "prepare", "status", "quarantine", "sql", "ui"]
+COMMANDS = ["simulate", "ingest", "run", "transform", "forecast", "advise", "publish", "prepare", "status", "quarantine", "sql", "ui"]
 
 
 def hasiru(*args, env=None, timeout=600):

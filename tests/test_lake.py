@@ -103,3 +103,17 @@ def test_concurrent_merges_into_a_new_table_keep_keys_unique(lake_env):
         list(pool.map(lambda b: delta_io.merge(SPEC, b), batches))
     got = delta_io.read_arrow(SPEC)
     assert sorted(got["mandi"].to_pylist()) == sorted([f"m{i}" for i in range(6)] + ["shared"])
+
+
+def test_string_filters_work_on_duckdb_views_of_the_lake(lake_env):
+    # DuckDB 2.0 pushes string filters into Arrow datasets as string_view literals that pyarrow cannot
+    # compare (duckdb-python issue 187); the views must not take that path
+    import datetime as dt
+
+    import duckdb
+
+    d = dt.date(2026, 1, 1)
+    delta_io.replace_partition(SPEC, rows(["a", "b", "b"], d, [1.0, 2.0, 3.0]), day=d)
+    con = duckdb.connect()
+    delta_io.duckdb_relation(SPEC, con).create_view("prices")
+    assert con.sql("select sum(price) from prices where mandi = 'b' and day = date '2026-01-01'").fetchall() == [(5.0,)]

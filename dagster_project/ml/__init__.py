@@ -1,7 +1,9 @@
-"""ML domain: weekly price forecasts with backtests, champions and model versions."""
+"""ML domain: weekly price forecasts (backtests, champions, model versions) and farm advisories."""
 
 import dagster as dg
 
+from dagster_project.ml.advisories import advisory_job, advisory_schedule, farm_advisories
 from dagster_project.ml.forecasts import price_forecasts, weekly_forecast_job, weekly_forecast_schedule
 
-defs = dg.Definitions(assets=[price_forecasts], jobs=[weekly_forecast_job], schedules=[weekly_forecast_schedule])
+defs = dg.Definitions(assets=[price_forecasts, farm_advisories], jobs=[weekly_forecast_job, advisory_job],
+                      schedules=[weekly_forecast_schedule, advisory_schedule])

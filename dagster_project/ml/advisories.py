@@ -1,0 +1,21 @@
+"""Farm advisories as an asset: computed on Tuesdays and Fridays (the district agromet advisory days)."""
+
+import dagster as dg
+
+from hasiru.config import IST_TZ
+from ml.advisories.run import run
+
+INPUTS = [["silver", "app__farms"], ["silver", "app__crop_plans"], ["silver", "weather__observations"],
+          ["silver", "weather__forecasts"], ["silver", "sensors__readings"]]
+
+
+@dg.asset(key=["gold", "farm_advisories"], deps=[dg.AssetKey(k) for k in INPUTS], group_name="ml", kinds={"delta"},
+          description="Irrigation advice per farm and day (FAO-56 water balance), with reason code, inputs and model version.")
+def farm_advisories(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
+    summary = run(progress=context.log.info)
+    return dg.MaterializeResult(metadata={"rows": summary["rows"], "by_reason": str(summary["reasons"])})
+
+
+advisory_job = dg.define_asset_job("farm_advisories", selection=dg.AssetSelection.assets(farm_advisories))
+advisory_schedule = dg.ScheduleDefinition(job=advisory_job, cron_schedule="0 7 * * 2,5", execution_timezone=IST_TZ,
+                                          description="Tuesdays and Fridays 07:00 IST, after the morning loads")
