@@ -109,3 +109,14 @@ def test_forecast_run_on_real_onion_series_through_the_lake(lake_env):
     assert len(delta_io.read_arrow(table("gold.price_forecasts"))) == before
     vs = delta_io.read_arrow(table("gold.price_forecast_vs_actual")).to_pandas()
     assert len(vs) == before and vs["actual"].isna().all()  # the future has not arrived yet
+
+
+def test_an_outlier_price_is_neither_fitted_nor_forecast():
+    from ml.forecast.series import drop_outliers
+
+    values = [1000.0 + (i % 7) * 10 for i in range(60)]
+    values[-1] = 5000.0  # a typing slip on the last day
+    values[30] = 300.0  # a one-day glut
+    clean, n = drop_outliers(series(values))
+    assert n == 2 and clean["y"].isna().sum() == 2
+    assert models.naive(clean)["yhat"].iloc[0] == pytest.approx(values[-2])

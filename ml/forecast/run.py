@@ -16,7 +16,7 @@ from lake import delta_io
 from lake.catalog import TableSpec, table
 
 from ml.forecast.backtest import BASELINES, MODELS, backtest, champions, forecast_at
-from ml.forecast.series import daily_series
+from ml.forecast.series import daily_series, drop_outliers
 
 PARAMS = {"naive": {}, "seasonal_naive": {"season": 7}, "prophet": {"log": True, "weekly": True, "yearly": ">=2y",
           "holidays": "IN", "changepoint_prior_scale": 0.05, "samples": 200},
@@ -44,14 +44,15 @@ def run(workers: int = 1, n_cutoffs: int = 3, wanted: tuple[str, ...] = MODELS, 
         progress: Callable[[str], None] = lambda _: None) -> dict:
     now = now or dt.datetime.now(dt.timezone.utc)
     prices = delta_io.read_arrow(TableSpec("silver.mandi_prices__prices", None, "")).to_pandas()
-    series = daily_series(prices)
+    series, outliers = drop_outliers(daily_series(prices))
     if series.empty:
         progress("no price series in silver: nothing to forecast")
         return {"series": 0}
     trained_from, trained_through = series["ds"].min().date(), series["ds"].max().date()
     fingerprint = _fingerprint(series)
     versions = {m: _version(m, trained_through, fingerprint) for m in wanted}
-    progress(f"forecasting {series['series_id'].nunique():,} series ({trained_from}..{trained_through}); backtests at {n_cutoffs} cutoffs")
+    progress(f"forecasting {series['series_id'].nunique():,} series ({trained_from}..{trained_through}); "
+             f"{outliers} outlier prices left out; backtests at {n_cutoffs} cutoffs")
     scores = backtest(series, n_cutoffs=n_cutoffs, wanted=wanted, workers=workers)
     forecasts, rules = forecast_at(series, None, wanted, workers=workers)
 
@@ -84,7 +85,8 @@ def run(workers: int = 1, n_cutoffs: int = 3, wanted: tuple[str, ...] = MODELS, 
     delta_io.replace_all(table("gold.price_forecast_vs_actual"), vs)
     progress(f"forecasts: {len(fc):,} rows; champions: {champs['champion_model'].value_counts().to_dict()}; "
              f"promoted: {[m for m, ok in promoted.items() if ok]}")
-    return {"series": int(series["series_id"].nunique()), "forecast_rows": len(fc), "promoted": promoted,
+    return {"series": int(series["series_id"].nunique()), "forecast_rows": len(fc), "outliers_dropped": outliers,
+            "promoted": promoted,
             "champions": champs["champion_model"].value_counts().to_dict(), "mean_mase_h1_30": mean.to_dict()}
 
 

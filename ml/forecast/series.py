@@ -45,3 +45,15 @@ def wholesale_onion_series(path) -> pd.DataFrame:
 
 def observed(series: pd.DataFrame) -> np.ndarray:
     return series["y"].notna().to_numpy()
+
+
+OUTLIER_RATIO = 1.5  # the same rule as gold.fct_mandi_prices_daily.is_outlier
+
+
+def drop_outliers(series: pd.DataFrame) -> tuple[pd.DataFrame, int]:
+    """Blank the prices 50 % above, or a third below, the median of the 31 days around them: a typing
+    slip or a one-day glut must not become a forecast. They are neither fitted nor scored."""
+    med = series.groupby("series_id")["y"].transform(lambda y: y.rolling(31, center=True, min_periods=7).median())
+    ratio = series["y"] / med
+    out = ratio.notna() & ((ratio > OUTLIER_RATIO) | (ratio < 1 / OUTLIER_RATIO))
+    return series.assign(y=series["y"].where(~out)), int(out.sum())
