@@ -78,3 +78,32 @@ def test_rainfed_farms_and_missing_weather_get_their_rule():
     assert by_day[DAY + dt.timedelta(days=3)] != "NO_WEATHER"  # carried forward up to 3 days
     assert json.loads(gap.iloc[3]["inputs"])["weather_imputed"] is True
     assert by_day[DAY + dt.timedelta(days=5)] == "NO_WEATHER" and np.isnan(gap.iloc[-1]["amount_mm"])
+
+
+def pest_world(tmin, tmax, humidity, rain, crops=("paddy", "tomato", "maize", "ragi")):
+    from ml.advisories import pest_risk
+
+    farms = pd.DataFrame({"farm_id": [f"F{i}" for i in range(len(crops))], "block_code": "B1"})
+    crops_today = pd.DataFrame({"farm_id": farms["farm_id"], "crop": list(crops)})
+    past = [DAY - dt.timedelta(days=k) for k in range(3)]
+    obs = pd.DataFrame({"block_code": "B1", "obs_date": past, "temp_min_c": tmin, "temp_max_c": tmax,
+                        "humidity_pct": humidity, "rain_mm": rain})
+    fc = pd.DataFrame({"block_code": "B1", "issued_date_ist": DAY, "forecast_date": [DAY + dt.timedelta(days=k) for k in (1, 2, 3)],
+                       "lead_days": [1, 2, 3], "temp_min_c": tmin, "temp_max_c": tmax, "humidity_pct": humidity, "rain_mm": rain})
+    return pest_risk.advise(farms, crops_today, obs, fc, DAY)
+
+
+def test_wet_humid_nights_raise_blast_and_blight_risk_only_for_their_crops():
+    adv = pest_world(tmin=21.0, tmax=26.0, humidity=92.0, rain=8.0)
+    by_crop = {json.loads(i)["crop"]: (t, s) for i, t, s in zip(adv["inputs"], adv["reason_code"], adv["severity"])}
+    assert by_crop["paddy"] == ("BLAST_WEATHER", "high") and by_crop["tomato"] == ("LATE_BLIGHT_WEATHER", "high")
+    assert "ragi" not in by_crop and "maize" not in by_crop  # ragi has no rule; maize is safe in wet cool weather
+    row = json.loads(adv["inputs"].iloc[0])
+    assert row["favourable_days"] == 6 and row["favourable_forecast_days"] == 3 and "conditions" in row
+    assert set(adv["model_version"]) == {"pest-weather-rules-v1"}
+
+
+def test_hot_dry_spells_favour_fall_armyworm_and_quiet_the_fungi():
+    adv = pest_world(tmin=22.0, tmax=34.0, humidity=40.0, rain=0.0)
+    assert adv[["reason_code", "severity"]].values.tolist() == [["FAW_WEATHER", "high"]]
+    assert pest_world(tmin=15.0, tmax=24.0, humidity=40.0, rain=0.0).empty

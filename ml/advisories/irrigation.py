@@ -33,7 +33,7 @@ ADVISORY_COLUMNS = ["farm_id", "advisory_date", "advisory_type", "severity", "re
                     "amount_litres_per_acre", "inputs", "model_version"]
 
 
-def _crop_today(plans: pd.DataFrame, day: dt.date) -> pd.DataFrame:
+def crop_today(plans: pd.DataFrame, day: dt.date) -> pd.DataFrame:
     p = plans[(plans["sowing_date"] <= day) & (plans["expected_harvest_date"] >= day) & plans["crop"].isin(list(CROPS))]
     p = p.sort_values("sowing_date").drop_duplicates("farm_id", keep="last")
     span = (pd.to_datetime(p["expected_harvest_date"]) - pd.to_datetime(p["sowing_date"])).dt.days.clip(lower=1)
@@ -56,7 +56,7 @@ def advise(farms: pd.DataFrame, plans: pd.DataFrame, obs: pd.DataFrame, forecast
     depletion = pd.Series(np.nan, index=farms.index)
     out = []
     for day in sorted(days):
-        crop = _crop_today(plans, day).set_index("farm_id")
+        crop = crop_today(plans, day).set_index("farm_id")
         f = farms.join(crop, how="inner")
         if f.empty:
             continue

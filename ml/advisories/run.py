@@ -10,7 +10,8 @@ import pyarrow as pa
 
 from lake import delta_io
 from lake.catalog import TableSpec, table
-from ml.advisories.irrigation import advise
+from ml.advisories import pest_risk
+from ml.advisories.irrigation import crop_today, advise
 
 
 def _silver(name: str, columns: list[str] | None = None) -> pd.DataFrame:
@@ -39,11 +40,14 @@ def run(days: list[dt.date] | None = None, now: dt.datetime | None = None,
     farms = farms[~farms["is_deleted"]].drop(columns="is_deleted")
     plans = _silver("app__crop_plans", ["farm_id", "crop", "sowing_date", "expected_harvest_date"])
     obs = _silver("weather__observations")
-    fc = _silver("weather__forecasts", ["block_code", "issued_date_ist", "forecast_date", "lead_days", "rain_mm"])
+    fc = _silver("weather__forecasts", ["block_code", "issued_date_ist", "forecast_date", "lead_days", "rain_mm",
+                                        "temp_min_c", "temp_max_c", "humidity_pct"])
     if days is None:  # every observed day: the balance needs the days before the one it advises on
         days = sorted(obs["obs_date"].unique())
-    progress(f"irrigation advice for {len(farms):,} farms over {len(days)} days")
+    progress(f"irrigation and pest-risk advice for {len(farms):,} farms over {len(days)} days")
     adv = advise(farms, plans, obs, fc, sensor_days(), days)
+    pests = [pest_risk.advise(farms, crop_today(plans, d)[["farm_id", "crop"]], obs, fc, d) for d in days]
+    adv = pd.concat([adv] + [p for p in pests if len(p)], ignore_index=True)
     adv["generated_at"] = now
     spec = table("gold.farm_advisories")
     delta_io.merge(spec, pa.Table.from_pandas(adv[spec.schema.names], schema=spec.schema, preserve_index=False))
