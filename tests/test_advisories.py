@@ -107,3 +107,23 @@ def test_hot_dry_spells_favour_fall_armyworm_and_quiet_the_fungi():
     adv = pest_world(tmin=22.0, tmax=34.0, humidity=40.0, rain=0.0)
     assert adv[["reason_code", "severity"]].values.tolist() == [["FAW_WEATHER", "high"]]
     assert pest_world(tmin=15.0, tmax=24.0, humidity=40.0, rain=0.0).empty
+
+
+def test_fertilizer_guidance_names_every_finding_with_the_most_severe_first():
+    from ml.advisories import fertilizer
+
+    base = {"card_id": "KA/1/1", "farm_id": "F1", "sample_date": dt.date(2025, 3, 1), "ph": 6.8, "ec_ds_per_m": 0.4,
+            "organic_carbon_pct": 0.8, "nitrogen_kg_per_ha": 300.0, "phosphorus_kg_per_ha": 20.0, "potassium_kg_per_ha": 200.0,
+            "sulphur_ppm": 15.0, "zinc_ppm": 1.0, "iron_ppm": 6.0, "copper_ppm": 1.0, "manganese_ppm": 5.0, "boron_ppm": 0.8}
+    cards = pd.DataFrame([
+        base,  # healthy: no advice
+        {**base, "farm_id": "F2", "card_id": "KA/1/2", "ph": 5.1, "nitrogen_kg_per_ha": 210.0, "zinc_ppm": 0.4},
+        {**base, "farm_id": "F3", "card_id": "KA/1/3", "sample_date": dt.date(2023, 1, 1), "ph": 9.0},  # superseded below
+        {**base, "farm_id": "F3", "card_id": "KA/1/4", "sample_date": dt.date(2025, 1, 1), "phosphorus_kg_per_ha": 6.0},
+    ])
+    adv = fertilizer.advise(cards, DAY).set_index("farm_id")
+    assert set(adv.index) == {"F2", "F3"}
+    f2 = json.loads(adv.loc["F2", "inputs"])
+    assert adv.loc["F2", ["reason_code", "severity"]].tolist() == ["SOIL_STRONGLY_ACIDIC", "high"]
+    assert f2["findings"] == ["SOIL_STRONGLY_ACIDIC", "LOW_NITROGEN", "ZINC_DEFICIENT"] and "lime" in f2["actions"][0]
+    assert adv.loc["F3", ["reason_code", "severity"]].tolist() == ["LOW_PHOSPHORUS", "medium"]  # the latest card counts

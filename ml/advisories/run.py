@@ -10,7 +10,7 @@ import pyarrow as pa
 
 from lake import delta_io
 from lake.catalog import TableSpec, table
-from ml.advisories import pest_risk
+from ml.advisories import fertilizer, pest_risk
 from ml.advisories.irrigation import crop_today, advise
 
 
@@ -47,7 +47,9 @@ def run(days: list[dt.date] | None = None, now: dt.datetime | None = None,
     progress(f"irrigation and pest-risk advice for {len(farms):,} farms over {len(days)} days")
     adv = advise(farms, plans, obs, fc, sensor_days(), days)
     pests = [pest_risk.advise(farms, crop_today(plans, d)[["farm_id", "crop"]], obs, fc, d) for d in days]
-    adv = pd.concat([adv] + [p for p in pests if len(p)], ignore_index=True)
+    cards = _silver("soil_health__cards")
+    soil = fertilizer.advise(cards, max(days)) if len(cards) and days else pd.DataFrame()
+    adv = pd.concat([adv] + [p for p in pests if len(p)] + ([soil] if len(soil) else []), ignore_index=True)
     adv["generated_at"] = now
     spec = table("gold.farm_advisories")
     delta_io.merge(spec, pa.Table.from_pandas(adv[spec.schema.names], schema=spec.schema, preserve_index=False))
