@@ -7,7 +7,7 @@ import pyarrow as pa
 import pytest
 
 from lake import delta_io
-from lake.catalog import LOAD_METADATA, TableSpec, table
+from lake.catalog import TableSpec, table
 from quality.validate import validate
 from tests.conftest import land
 
