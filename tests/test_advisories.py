@@ -127,3 +127,25 @@ def test_fertilizer_guidance_names_every_finding_with_the_most_severe_first():
     assert adv.loc["F2", ["reason_code", "severity"]].tolist() == ["SOIL_STRONGLY_ACIDIC", "high"]
     assert f2["findings"] == ["SOIL_STRONGLY_ACIDIC", "LOW_NITROGEN", "ZINC_DEFICIENT"] and "lime" in f2["actions"][0]
     assert adv.loc["F3", ["reason_code", "severity"]].tolist() == ["LOW_PHOSPHORUS", "medium"]  # the latest card counts
+
+
+def test_crop_suitability_ranks_what_similar_farms_grow_within_agronomic_limits():
+    from ml.advisories import crop_suitability
+
+    rng = np.random.default_rng(3)
+    n = 600
+    farms = pd.DataFrame({"farm_id": [f"F{i}" for i in range(n)],
+                          "district": np.where(np.arange(n) % 2 == 0, "MANDYA", "UDUPI"),  # south interior, coastal
+                          "soil_type": "red_loam", "irrigation": "borewell", "ph": rng.uniform(5.5, 7.0, n), "organic_carbon_pct": 0.6})
+    plans = pd.DataFrame({"farm_id": farms["farm_id"], "season": "rabi",
+                          "crop": np.where(farms["district"] == "MANDYA", "ragi", "paddy")})
+    model = crop_suitability.train(farms, plans)
+    probe = pd.DataFrame({"farm_id": ["A", "B", "C"], "district": ["MANDYA", "UDUPI", "UDUPI"], "soil_type": "red_loam",
+                          "irrigation": ["borewell", "borewell", "borewell"], "ph": [6.5, 6.5, 8.9], "organic_carbon_pct": 0.6})
+    adv = crop_suitability.advise(model, probe, dt.date(2026, 11, 20)).set_index("farm_id")  # November: next is summer
+    top = {f: json.loads(adv.loc[f, "inputs"])["top_crops"] for f in "ABC"}
+    assert top["A"][0]["crop"] == "ragi" and top["B"][0]["crop"] == "paddy"
+    excluded = json.loads(adv.loc["C", "inputs"])["excluded"]
+    assert "paddy" in excluded and "pH 8.9" in excluded["paddy"]  # too alkaline for paddy
+    assert all(t["crop"] != "paddy" for t in top["C"])
+    assert set(adv["model_version"]) == {"crop-suitability-lgbm-v1"}

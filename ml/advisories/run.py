@@ -10,7 +10,7 @@ import pyarrow as pa
 
 from lake import delta_io
 from lake.catalog import TableSpec, table
-from ml.advisories import fertilizer, pest_risk
+from ml.advisories import crop_suitability, fertilizer, pest_risk
 from ml.advisories.irrigation import crop_today, advise
 
 
@@ -33,6 +33,17 @@ def sensor_days() -> pd.DataFrame:
     """).df().assign(day=lambda d: pd.to_datetime(d["day"]).dt.date)
 
 
+def _crop_suitability(farms: pd.DataFrame, plans: pd.DataFrame, cards: pd.DataFrame, day: dt.date) -> pd.DataFrame:
+    latest = cards.sort_values("sample_date").drop_duplicates("farm_id", keep="last")[["farm_id", "ph", "organic_carbon_pct"]]
+    detail = _silver("app__farms", ["farm_id", "district"])
+    f = farms.merge(detail, on="farm_id").merge(latest, on="farm_id", how="left")
+    seasons = _silver("app__crop_plans", ["farm_id", "season", "crop"])
+    if seasons.empty:
+        return pd.DataFrame()
+    model = crop_suitability.train(f, seasons)
+    return crop_suitability.advise(model, f, day)
+
+
 def run(days: list[dt.date] | None = None, now: dt.datetime | None = None,
         progress: Callable[[str], None] = lambda _: None) -> dict:
     now = now or dt.datetime.now(dt.timezone.utc)
@@ -49,7 +60,8 @@ def run(days: list[dt.date] | None = None, now: dt.datetime | None = None,
     pests = [pest_risk.advise(farms, crop_today(plans, d)[["farm_id", "crop"]], obs, fc, d) for d in days]
     cards = _silver("soil_health__cards")
     soil = fertilizer.advise(cards, max(days)) if len(cards) and days else pd.DataFrame()
-    adv = pd.concat([adv] + [p for p in pests if len(p)] + ([soil] if len(soil) else []), ignore_index=True)
+    suit = _crop_suitability(farms, plans, cards, max(days)) if days else pd.DataFrame()
+    adv = pd.concat([adv] + [p for p in pests if len(p)] + [x for x in (soil, suit) if len(x)], ignore_index=True)
     adv["generated_at"] = now
     spec = table("gold.farm_advisories")
     delta_io.merge(spec, pa.Table.from_pandas(adv[spec.schema.names], schema=spec.schema, preserve_index=False))
