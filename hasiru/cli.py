@@ -107,9 +107,15 @@ def transform(first: dt.date | None, last: dt.date | None) -> None:
     from ingestion import landing
     from ingestion.sources import SOURCES
 
+    from lake import delta_io
+    from lake.catalog import table
+
     days = sorted({d for s in SOURCES for d in landing.landing_dates(s)})
     if not days and not (first and last):
         raise click.UsageError("nothing has landed yet: give --from and --to, or run `hasiru simulate` first")
+    unloaded = [t for s in SOURCES.values() for t in s.targets if not delta_io.exists(table(t))]
+    if unloaded:
+        raise click.UsageError(f"bronze is not loaded yet ({', '.join(unloaded[:3])}...): run `hasiru ingest` first")
     materialize_partitions(first or days[0], last or days[-1], console.progress, ingest=False)
     _print_summary()
 

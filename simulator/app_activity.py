@@ -38,7 +38,25 @@ def _seq(prefix: str, start: int, n: int, width: int) -> np.ndarray:
     return _ids(prefix, start + n - 1, width)[start - 1:] if n else np.array([], dtype=str)
 
 
-def simulate_day(seed: int, pop: Population, day: dt.date, state: AppState) -> dict[str, pa.Table]:
+# What farmers see in the field: pests and diseases follow the weather of the past days (the truth the
+# pest model should learn). Humid, wet, mild days favour the fungi; warm dry spells the armyworm.
+CROP_THREAT = {"paddy": "blast", "tomato": "late_blight", "potato": "late_blight", "maize": "fall_armyworm",
+               "jowar": "fall_armyworm", "groundnut": "leaf_spot", "tur": "pod_borer", "bengal_gram": "pod_borer"}
+
+
+def incident_probability(crop: np.ndarray, tmin: np.ndarray, tmax: np.ndarray, humidity: np.ndarray, rain: np.ndarray) -> np.ndarray:
+    """Chance that a farmer reporting from the field reports the crop's main threat (else 'none')."""
+    tmean = (tmin + tmax) / 2
+    fungal = np.clip((humidity - 60) / 35, 0, 1) * np.where(rain > 1, 1.0, 0.5) * np.where((tmean > 16) & (tmean < 28), 1.0, 0.4)
+    armyworm = np.where((tmean > 24) & (rain < 2), 0.8, 0.15)
+    borer = np.clip((humidity - 50) / 40, 0, 1) * np.where((tmax > 25) & (tmax < 34), 1.0, 0.4)
+    threat = np.array([CROP_THREAT.get(c, "") for c in crop])
+    p = np.select([np.isin(threat, ["blast", "late_blight", "leaf_spot"]), threat == "fall_armyworm", threat == "pod_borer"],
+                  [0.1 + 0.7 * fungal, armyworm, 0.1 + 0.6 * borer], 0.05)
+    return np.clip(p, 0, 0.95)
+
+
+def simulate_day(seed: int, pop: Population, day: dt.date, state: AppState, weather=None, j: int | None = None) -> dict[str, pa.Table]:
     r = rng_for(seed, "app", day.toordinal())
     nf = len(pop.farmer_ids)
     day0 = dt.datetime.combine(day, dt.time(0), IST)
@@ -105,11 +123,20 @@ def simulate_day(seed: int, pop: Population, day: dt.date, state: AppState) -> d
 
     # Feedback on advisories (pest reports feed the pest-risk model) and calls to the helpline
     fb = np.nonzero(r.random(nf) < 0.005)[0]
-    farms_of = pop.farm_ids[np.searchsorted(pop.farm_farmer, fb)]  # the farmer's first farm
+    first_farm = np.searchsorted(pop.farm_farmer, fb)  # the farmer's first farm
+    farms_of = pop.farm_ids[first_farm]
+    crop = pop.farm_crop[first_farm]
+    if weather is not None and len(fb):
+        blocks = pop.farm_block[first_farm]
+        p = incident_probability(crop, weather.tmin[blocks, j], weather.tmax[blocks, j], weather.humidity[blocks, j],
+                                 weather.rain_mm[blocks, j])
+        reported = np.where(r.random(len(fb)) < p, np.array([CROP_THREAT.get(c, "thrips") for c in crop]), "none")
+    else:
+        reported = np.array(PEST_ISSUES)[r.integers(0, len(PEST_ISSUES), len(fb))]
     out["advisory_feedback"] = pa.table({
         "feedback_id": _seq("FB", state.next_feedback, len(fb), 8), "farmer_id": pop.farmer_ids[fb], "farm_id": farms_of,
         "advisory_type": np.array(["pest_risk", "irrigation", "price", "fertilizer"])[r.integers(0, 4, len(fb))],
-        "reported_issue": np.array(PEST_ISSUES)[r.integers(0, len(PEST_ISSUES), len(fb))],
+        "reported_issue": reported,
         "rating": r.integers(1, 6, len(fb)), "created_at": _ts(day0, secs(len(fb))),
     })
     state.next_feedback += len(fb)

@@ -47,7 +47,7 @@ def build_world(landing: Path, seed: int, farmers: int, start: dt.date, days: in
         day = start + dt.timedelta(days=j)
         d = day.isoformat()
         progress(f"day {j + 1}/{days} ({d}): app, sensors, weather, prices")
-        activity = app_activity.simulate_day(seed, pop, day, app_state)
+        activity = app_activity.simulate_day(seed, pop, day, app_state, weather, j)
         # Day one delivers a full extract of every app table; later days the rows changed that day.
         tables = dict(pop.tables) if j == 0 else {}
         for name, t in activity.items():

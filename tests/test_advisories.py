@@ -149,3 +149,34 @@ def test_crop_suitability_ranks_what_similar_farms_grow_within_agronomic_limits(
     assert "paddy" in excluded and "pH 8.9" in excluded["paddy"]  # too alkaline for paddy
     assert all(t["crop"] != "paddy" for t in top["C"])
     assert set(adv["model_version"]) == {"crop-suitability-lgbm-v1"}
+
+
+def test_isotonic_calibration_is_monotone_and_matches_frequencies():
+    from ml.advisories.pest_model import isotonic_apply, isotonic_fit
+
+    model = isotonic_fit(np.array([0.1, 0.2, 0.3, 0.4, 0.5, 0.6]), np.array([0, 1, 0, 0, 1, 1]))
+    # blocks: {0.1}: 0, {0.2, 0.3, 0.4}: 1/3 (the violators pooled), {0.5}: 1, {0.6}: 1
+    out = isotonic_apply(model, np.array([0.05, 0.25, 0.4, 0.45, 0.9]))
+    assert list(np.round(out, 3)) == [0.0, 0.333, 0.333, 0.667, 1.0]
+    assert (np.diff(isotonic_apply(model, np.linspace(0, 1, 50))) >= 0).all()
+
+
+def test_the_incident_model_learns_the_weather_signal_and_beats_the_base_rate():
+    from ml.advisories.pest_model import train
+    from simulator.app_activity import incident_probability
+
+    rng = np.random.default_rng(5)
+    n = 3000
+    crops = rng.choice(["paddy", "tomato", "maize", "groundnut", "tur", "ragi"], n)
+    w = pd.DataFrame({"date": pd.Timestamp("2025-06-01") + pd.to_timedelta(rng.integers(0, 365, n), unit="D"), "crop": crops,
+                      "temp_min_c": rng.uniform(15, 26, n), "humidity_pct": rng.uniform(30, 100, n), "rain_mm": rng.exponential(4, n)})
+    w["temp_max_c"] = w["temp_min_c"] + rng.uniform(6, 14, n)
+    truth = incident_probability(crops, w["temp_min_c"].to_numpy(), w["temp_max_c"].to_numpy(), w["humidity_pct"].to_numpy(), w["rain_mm"].to_numpy())
+    w["incident"] = rng.random(n) < truth
+    model = train(w)
+    assert model is not None and model.useful
+    assert model.brier_calibrated < model.brier_base - 0.01
+    # calibrated: among the latest reports, predicted chances match what happened on average
+    test = w.sort_values("date").iloc[int(n * 0.8):]
+    assert abs(model.predict(test).mean() - test["incident"].mean()) < 0.05
+    assert train(w.head(50)) is None  # too few reports to learn from

@@ -52,3 +52,7 @@ def test_errors_name_the_setting_or_value_at_fault(lake_env):
     assert r.returncode == 2 and "unknown source 'satellite'" in r.stderr
     r = hasiru("simulate", "--start-date", "26/11/2026")
     assert r.returncode == 2 and "is not a date" in r.stderr
+    r = hasiru("advise")
+    assert r.returncode != 0 and "run `hasiru transform`" in r.stderr and "Traceback" not in r.stderr
+    r = hasiru("transform", "--from", "2026-11-01", "--to", "2026-11-02")
+    assert r.returncode == 2 and "run `hasiru ingest` first" in r.stderr

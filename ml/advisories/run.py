@@ -10,12 +10,19 @@ import pyarrow as pa
 
 from lake import delta_io
 from lake.catalog import TableSpec, table
-from ml.advisories import crop_suitability, fertilizer, pest_risk
+from ml.advisories import crop_suitability, fertilizer, pest_model, pest_risk
 from ml.advisories.irrigation import crop_today, advise
 
 
+class MissingInput(RuntimeError):
+    pass
+
+
 def _silver(name: str, columns: list[str] | None = None) -> pd.DataFrame:
-    return delta_io.read_arrow(TableSpec(f"silver.{name}", None, ""), columns=columns).to_pandas()
+    spec = TableSpec(f"silver.{name}", None, "")
+    if not delta_io.exists(spec):
+        raise MissingInput(f"{spec.name} is not in the lake yet: run `hasiru transform` (or `hasiru run`) first")
+    return delta_io.read_arrow(spec, columns=columns).to_pandas()
 
 
 def sensor_days() -> pd.DataFrame:
@@ -44,6 +51,29 @@ def _crop_suitability(farms: pd.DataFrame, plans: pd.DataFrame, cards: pd.DataFr
     return crop_suitability.advise(model, f, day)
 
 
+def _with_crop_and_weather(rows: pd.DataFrame, farms: pd.DataFrame, plans: pd.DataFrame, obs: pd.DataFrame) -> pd.DataFrame:
+    """rows: farm_id, date -> plus the crop in the field that day and the block's observed weather."""
+    p = rows.merge(plans, on="farm_id")
+    p = p[(p["sowing_date"] <= p["date"]) & (p["expected_harvest_date"] >= p["date"])]
+    p = p.sort_values("sowing_date").drop_duplicates(["farm_id", "date"], keep="last")
+    p = p.merge(farms[["farm_id", "block_code"]], on="farm_id")
+    w = obs.rename(columns={"obs_date": "date"})[["block_code", "date", "temp_min_c", "temp_max_c", "humidity_pct", "rain_mm"]]
+    return p.merge(w, on=["block_code", "date"], how="left")
+
+
+def _pest_model(farms: pd.DataFrame, plans: pd.DataFrame, obs: pd.DataFrame, day: dt.date):
+    fb = _silver("app__advisory_feedback", ["farm_id", "created_at", "reported_issue"])
+    if fb.empty:
+        return pd.DataFrame(), None
+    fb = fb.assign(date=pd.to_datetime(fb["created_at"]).dt.tz_convert("Asia/Kolkata").dt.date)
+    reports = _with_crop_and_weather(fb, farms, plans, obs)
+    model = pest_model.train(reports.assign(incident=reports["reported_issue"] != "none"))
+    if model is None:
+        return pd.DataFrame(), None
+    today = _with_crop_and_weather(farms[["farm_id"]].assign(date=day), farms, plans, obs)
+    return pest_model.advise(model, today), model
+
+
 def run(days: list[dt.date] | None = None, now: dt.datetime | None = None,
         progress: Callable[[str], None] = lambda _: None) -> dict:
     now = now or dt.datetime.now(dt.timezone.utc)
@@ -61,7 +91,11 @@ def run(days: list[dt.date] | None = None, now: dt.datetime | None = None,
     cards = _silver("soil_health__cards")
     soil = fertilizer.advise(cards, max(days)) if len(cards) and days else pd.DataFrame()
     suit = _crop_suitability(farms, plans, cards, max(days)) if days else pd.DataFrame()
-    adv = pd.concat([adv] + [p for p in pests if len(p)] + [x for x in (soil, suit) if len(x)], ignore_index=True)
+    learned, model = _pest_model(farms, plans, obs, max(days)) if days else (pd.DataFrame(), None)
+    progress("pest incident model: " + ("too few reports to learn from" if model is None else
+             f"{model.reports} reports, Brier {model.brier_calibrated:.4f} vs base rate {model.brier_base:.4f}"
+             + ("" if model.useful else " (not better: not used)")))
+    adv = pd.concat([adv] + [p for p in pests if len(p)] + [x for x in (soil, suit, learned) if len(x)], ignore_index=True)
     adv["generated_at"] = now
     spec = table("gold.farm_advisories")
     delta_io.merge(spec, pa.Table.from_pandas(adv[spec.schema.names], schema=spec.schema, preserve_index=False))
