@@ -63,6 +63,30 @@ def main() -> None:
         print(f"irrigation advice, {n} day(s): {ours:.1f} s for {len(adv):,} rows ({len(adv) / ours:,.0f} rows/s); "
               f"floor (bare Hargreaves ET0 over the same farms) {base:.3f} s; ratio {ours / base:.0f}x")
     print("by reason (last run):", adv.groupby("reason_code").size().to_dict())
+
+    # the other advisory types, for one day
+    from ingestion.parsers import soil_health
+    from ml.advisories import crop_suitability, fertilizer, pest_risk
+    from ml.advisories.irrigation import crop_today
+    from simulator.soil import soil_health_cards
+
+    cards = soil_health.parse(soil_health_cards(7, pop, start), "shc.csv", dt.date(2030, 1, 1)).tables[soil_health.CARDS].to_pandas()
+    day = days[-1]
+    t = time.perf_counter()
+    pests = pest_risk.advise(farms, crop_today(plans, day)[["farm_id", "crop"]], obs, fc.assign(
+        temp_min_c=25.0, temp_max_c=33.0, humidity_pct=80.0), day)
+    print(f"pest and disease weather rules, 1 day: {time.perf_counter() - t:.1f} s for {len(pests):,} rows")
+    t = time.perf_counter()
+    soil = fertilizer.advise(cards, day)
+    print(f"fertilizer guidance: {time.perf_counter() - t:.1f} s for {len(cards):,} cards, {len(soil):,} rows")
+    f = farms.merge(pop.tables["farms"].to_pandas()[["farm_id", "district"]], on="farm_id").merge(
+        cards[["farm_id", "ph", "organic_carbon_pct"]], on="farm_id", how="left")
+    t = time.perf_counter()
+    model = crop_suitability.train(f, pop.tables["crop_plans"].to_pandas()[["farm_id", "season", "crop"]])
+    trained = time.perf_counter() - t
+    suit = crop_suitability.advise(model, f, day)
+    print(f"crop suitability: training {trained:.1f} s on {model['training_rows']:,} plans, advice {time.perf_counter() - t - trained:.1f} s "
+          f"for {len(suit):,} farms")
     sys.stdout.flush()
     os._exit(0)
 
