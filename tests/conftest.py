@@ -1,4 +1,4 @@
-"""Shared fixtures. Tests never read ../shared: real data slices live in tests/fixtures/real (see SOURCE.txt)."""
+"""Shared fixtures. Tests read only this repository: real data slices live in tests/fixtures/real (see SOURCE.txt)."""
 
 from __future__ import annotations
 
