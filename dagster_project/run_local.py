@@ -19,13 +19,13 @@ def materialize_partitions(first: dt.date, last: dt.date, progress: Callable[[st
                            ingest: bool = True, transform: bool = True) -> None:
     """One Dagster run over the days first..last: ingestion (with the bronze suites), dbt and the lake
     export, the silver suites, and the serving publish, which any failed blocking check stops."""
-    from hasiru.cli import _dagster_home
+    from dagster_project.instance import prepare_dagster_home
     from dagster_project.delivery.serving import serving_db
     from dagster_project.ingestion.assets import INGESTION_ASSETS
     from dagster_project.transform.dbt_assets import hasiru_dbt_assets, hasiru_dbt_resource
     from dagster_project.transform.silver_checks import silver_ge_suites
 
-    _dagster_home()
+    prepare_dagster_home()
     instance = dg.DagsterInstance.get()
     assets = (INGESTION_ASSETS if ingest else []) + ([hasiru_dbt_assets, silver_ge_suites, serving_db] if transform else [])
     tags = {"hasiru/trigger": "hasiru run", "dagster/asset_partition_range_start": first.isoformat(),

@@ -209,31 +209,14 @@ def sql(query: str, serving: bool) -> None:
 @click.option("--port", default=3000, show_default=True)
 def ui(port: int) -> None:
     """Start the Dagster UI (dagster dev) on this repository's workspace, with run history kept."""
-    _dagster_home()
+    from dagster_project.instance import prepare_dagster_home
+
+    prepare_dagster_home()
     click.get_current_context().invoke(prepare)  # the graph follows the dbt models as they are now
     os.execvp(sys.executable, [sys.executable, "-m", "dagster", "dev", "-w", str(REPO_ROOT / "workspace.yaml"),
                                "-h", "127.0.0.1", "-p", str(port)])
 
 
-def _dagster_home() -> Path:
-    home = settings().dagster_home
-    home.mkdir(parents=True, exist_ok=True)
-    os.environ["DAGSTER_HOME"] = str(home)
-    cfg = home / "dagster.yaml"
-    if not cfg.exists():
-        cfg.write_text(DAGSTER_YAML)
-    return home
-
-
-# One ingestion step at a time per pool: loads share ops.load_log, and object stores without a
-# commit lock (MinIO, S3 with AWS_S3_ALLOW_UNSAFE_RENAME) must not see two writers at once.
-DAGSTER_YAML = """\
-telemetry:
-  enabled: false
-concurrency:
-  pools:
-    default_limit: 1
-"""
 
 
 def _print_summary() -> None:

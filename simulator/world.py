@@ -8,6 +8,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pyarrow as pa
+
 from simulator import app_activity, prices, sensors
 from simulator.formats import pg_copy_csv, write_atomically
 from simulator.population import build_population
@@ -69,7 +71,5 @@ def build_world(landing: Path, seed: int, farmers: int, start: dt.date, days: in
 
 
 def _concat(a, b):
-    import pyarrow as pa
-
     # The snapshot already holds the farmer row being updated: the later version wins in silver.
     return pa.concat_tables([a, b.cast(a.schema)])

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from simulator.geography import MONTHS, geography
+from simulator.population import season_of
 
 MODEL_VERSION = "crop-suitability-lgbm-v1"
 # crop: (pH min, pH max, water need over the season, mm)
@@ -34,8 +35,7 @@ FEATURES = ["region", "soil", "irrigated", "ph", "organic_carbon_pct", "season"]
 
 
 def next_season(day: dt.date) -> str:
-    season = "kharif" if 6 <= day.month <= 10 else ("rabi" if day.month in (11, 12, 1, 2) else "summer")
-    return {"kharif": "rabi", "rabi": "summer", "summer": "kharif"}[season]
+    return {"kharif": "rabi", "rabi": "summer", "summer": "kharif"}[season_of(day)]
 
 
 def seasonal_rain_mm(district: str, season: str) -> float:

@@ -42,8 +42,7 @@ def sensor_days() -> pd.DataFrame:
 
 def _crop_suitability(farms: pd.DataFrame, plans: pd.DataFrame, cards: pd.DataFrame, day: dt.date) -> pd.DataFrame:
     latest = cards.sort_values("sample_date").drop_duplicates("farm_id", keep="last")[["farm_id", "ph", "organic_carbon_pct"]]
-    detail = _silver("app__farms", ["farm_id", "district"])
-    f = farms.merge(detail, on="farm_id").merge(latest, on="farm_id", how="left")
+    f = farms.merge(latest, on="farm_id", how="left")
     seasons = _silver("app__crop_plans", ["farm_id", "season", "crop"])
     if seasons.empty:
         return pd.DataFrame()
@@ -77,7 +76,7 @@ def _pest_model(farms: pd.DataFrame, plans: pd.DataFrame, obs: pd.DataFrame, day
 def run(days: list[dt.date] | None = None, now: dt.datetime | None = None,
         progress: Callable[[str], None] = lambda _: None) -> dict:
     now = now or dt.datetime.now(dt.timezone.utc)
-    farms = _silver("app__farms", ["farm_id", "lat", "block_code", "soil_type", "irrigation", "is_deleted"])
+    farms = _silver("app__farms", ["farm_id", "lat", "district", "block_code", "soil_type", "irrigation", "is_deleted"])
     farms = farms[~farms["is_deleted"]].drop(columns="is_deleted")
     plans = _silver("app__crop_plans", ["farm_id", "crop", "sowing_date", "expected_harvest_date"])
     obs = _silver("weather__observations")

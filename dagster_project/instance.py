@@ -1,0 +1,28 @@
+"""The Dagster instance the platform runs in: run history under DAGSTER_HOME, prepared on first use."""
+
+import os
+from pathlib import Path
+
+from hasiru.config import settings
+
+
+def prepare_dagster_home() -> Path:
+    """Create DAGSTER_HOME with its dagster.yaml if missing, and point this process at it."""
+    home = settings().dagster_home
+    home.mkdir(parents=True, exist_ok=True)
+    os.environ["DAGSTER_HOME"] = str(home)
+    cfg = home / "dagster.yaml"
+    if not cfg.exists():
+        cfg.write_text(DAGSTER_YAML)
+    return home
+
+
+# One ingestion step at a time per pool: loads share ops.load_log, and object stores without a
+# commit lock (MinIO, S3 with AWS_S3_ALLOW_UNSAFE_RENAME) must not see two writers at once.
+DAGSTER_YAML = """\
+telemetry:
+  enabled: false
+concurrency:
+  pools:
+    default_limit: 1
+"""
