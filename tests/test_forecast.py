@@ -65,6 +65,15 @@ def test_rules_name_the_champion_and_a_new_mandi_still_gets_a_forecast():
     assert set(fc["series_id"]) == {"M1|onion", "NEW|onion"} and len(fc) == 60
 
 
+def test_a_lake_younger_than_the_horizon_gets_baseline_forecasts_and_no_scores():
+    # A week of prices (what the demo world has): no backtest cutoff has history before it.
+    week = series([1000.0, 1010, 990, 1005, 1020, 1000, 995])
+    scores = backtest(week, n_cutoffs=3, wanted=("naive", "seasonal_naive"))
+    assert scores.empty and {"window", "mase"} <= set(scores.columns)
+    _, rules = forecast_at(week, None, ("seasonal_naive",))
+    assert champions(scores, rules)["champion_model"].tolist() == ["seasonal_naive"]
+
+
 @pytest.mark.slow
 def test_model_intervals_are_ordered_and_finite_on_a_real_series():
     from ml.forecast.series import wholesale_onion_series

@@ -75,6 +75,9 @@ def forecast_at(series: pd.DataFrame, cutoff: pd.Timestamp | None, wanted: tuple
     return forecasts, pd.DataFrame({"series_id": list(rules), "rule": list(rules.values())})
 
 
+SCORE_COLUMNS = ["series_id", "model", "cutoff", "window", "mase", "smape", "coverage80", "coverage95", "n"]
+
+
 def backtest(series: pd.DataFrame, n_cutoffs: int = 3, step_days: int = 30, wanted: tuple[str, ...] = MODELS,
              horizon: int = HORIZON, workers: int = 1) -> pd.DataFrame:
     """Scores per series, model, cutoff and horizon window (h1_7, h1_30)."""
@@ -91,7 +94,8 @@ def backtest(series: pd.DataFrame, n_cutoffs: int = 3, step_days: int = 30, want
             for window, h in WINDOWS.items():
                 rows.append({"series_id": sid, "model": model, "cutoff": cutoff.date(), "window": window,
                              **score(g[g["horizon"] <= h], scales.get(sid, np.nan))})
-    return pd.DataFrame(rows)
+    # No cutoff with history before it (a young lake): no scores, but the columns callers select on.
+    return pd.DataFrame(rows, columns=SCORE_COLUMNS)
 
 
 def champions(scores: pd.DataFrame, rules: pd.DataFrame) -> pd.DataFrame:
