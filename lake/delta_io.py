@@ -140,8 +140,9 @@ def replace_partition(spec: TableSpec, data: pa.Table, **partition_values: Any) 
     replace_where(spec, data, partition_predicate(**partition_values))
 
 
-def merge(spec: TableSpec, data: pa.Table, key: tuple[str, ...] | None = None) -> dict:
-    """Upsert by key: update rows whose key exists, insert the others."""
+def merge(spec: TableSpec, data: pa.Table, key: tuple[str, ...] | None = None, update: bool = True) -> dict:
+    """Upsert by key: update rows whose key exists (unless `update` is False: then they are kept as
+    they are), insert the others."""
     key = key or spec.key
     if not key:
         raise SchemaMismatch(f"{spec.name}: MERGE needs key columns, and none are declared")
@@ -153,12 +154,10 @@ def merge(spec: TableSpec, data: pa.Table, key: tuple[str, ...] | None = None) -
 
     def run() -> dict:
         on = " AND ".join(f"t.{c} = s.{c}" for c in key)
-        return (
-            _open(spec).merge(data, predicate=on, source_alias="s", target_alias="t")
-            .when_matched_update_all()
-            .when_not_matched_insert_all()
-            .execute()
-        )
+        builder = _open(spec).merge(data, predicate=on, source_alias="s", target_alias="t")
+        if update:
+            builder = builder.when_matched_update_all()
+        return builder.when_not_matched_insert_all().execute()
 
     return _with_retry(spec.name, run)
 

@@ -245,3 +245,23 @@ FARM_ADVISORIES = register(TableSpec(
     "it used (JSON) and the model version, so a digest or an analyst can explain it. Operational: keyed by the app's "
     "farm id for delivery, not an analyst mart.",
     (), ("farm_id", "advisory_date", "advisory_type")))
+
+# --- delivery, written by sms/: the SMS outbox (the only lake table with farmers' phone numbers besides
+# the app's bronze/silver copies) and the do-not-disturb scrub list
+SMS_OUTBOX = register(TableSpec(
+    "ops.sms_outbox",
+    pa.schema([("message_id", STR), ("farmer_id", STR), ("phone", STR), ("kind", STR), ("digest_date", DATE),
+               ("template_id", STR), ("language", STR), ("text", STR), ("encoding", STR), ("segments", I64),
+               ("blocks", STR), ("dropped_blocks", STR), ("scheduled_at", UTC_TS), ("status", STR), ("status_reason", STR),
+               ("attempts", I64), ("provider", STR), ("provider_message_id", STR), ("sent_at", UTC_TS),
+               ("delivered_at", UTC_TS), ("created_at", UTC_TS), ("updated_at", UTC_TS)]),
+    "One row per SMS to a farmer (digest or severe-weather alert): rendered text, its DLT template, segments, when "
+    "it may be sent and what became of it (queued, suppressed, sent, delivered, undelivered, rejected, failed). "
+    "message_id is derived from farmer, kind and date, so a rerun never queues a second copy; it is also the "
+    "gateway idempotency key.",
+    (), ("message_id",)))
+SMS_DND = register(TableSpec(
+    "ops.sms_dnd",
+    pa.schema([("phone", STR), ("source", STR), ("added_at", UTC_TS)]),
+    "Numbers not to send to (the operator's NCPR do-not-disturb scrub and the platform's own list), E.164.",
+    (), ("phone",)))

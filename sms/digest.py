@@ -1,0 +1,249 @@
+"""Batch SMS for farmers: the twice-weekly digest and severe-weather alerts, rendered in the farmer's
+language from the latest advisories, weather forecasts and price forecasts, and queued in the outbox.
+
+Content per farmer, by priority: severe weather in a block of the farmer's farms > pest risk (the
+highest over the farmer's farms) > irrigation (the farm needing most water) > the price of the main
+crop (largest planted area) at the nearest mandi with a forecast. Items are added whole, in that
+order, while the message stays within MAX_SEGMENTS; an item that does not fit is dropped and named
+in `dropped_blocks` (text is never cut). Each digest's template is the one registered for its header
+and blocks (sms.templates).
+
+Idempotent: message ids are derived from farmer, kind and date, and queueing inserts only ids the
+outbox does not have, so a rerun neither duplicates a message nor resets one already sent. Opted-out
+farmers, numbers on the DND list and malformed numbers get a `suppressed` row (with the reason), never
+a send. Nothing is scheduled in quiet hours (21:00-08:00 IST): such messages wait for 08:00.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
+
+import duckdb
+import pyarrow as pa
+
+from hasiru import lake_views
+from lake import delta_io
+from lake.tables import SMS_DND, SMS_OUTBOX
+from sms import segments, templates
+from simulator.geography import geography
+from sms.weather_alerts import severe_by_block
+
+IST = ZoneInfo("Asia/Kolkata")
+MAX_SEGMENTS = 2
+DIGEST_WEEKDAYS = (1, 4)  # Tuesday, Friday: the cadence of the district agromet advisories
+QUIET_START, QUIET_END = dt.time(21, 0), dt.time(8, 0)
+SEND_FROM = dt.time(9, 0)  # digests are scheduled for 09:00 IST on their day
+PHONE = re.compile(r"^\+91[6-9]\d{9}$")
+IRRIGATION_BLOCKS = {"IRRIGATE": "irrigate", "RAIN_EXPECTED": "rain_expected", "NO_DEFICIT": "no_irrigation"}
+MAX_FORECAST_HORIZON = 30
+
+
+def in_quiet_hours(ts: dt.datetime) -> bool:
+    t = ts.astimezone(IST).time()
+    return t >= QUIET_START or t < QUIET_END
+
+
+def next_allowed(ts: dt.datetime) -> dt.datetime:
+    """`ts`, or the end of the quiet hours it falls in (UTC)."""
+    if not in_quiet_hours(ts):
+        return ts
+    local = ts.astimezone(IST)
+    day = local.date() + dt.timedelta(days=1) if local.time() >= QUIET_START else local.date()
+    return dt.datetime.combine(day, QUIET_END, IST).astimezone(dt.timezone.utc)
+
+
+def message_id(farmer_id: str, kind: str, key: str) -> str:
+    return hashlib.sha256(f"{farmer_id}|{kind}|{key}".encode()).hexdigest()[:32]
+
+
+def short(text: str, limit: int = templates.MAX_VAR_CHARS) -> str:
+    """A name cut at a word boundary to fit a DLT variable (mandi names can be long)."""
+    if len(text) <= limit:
+        return text
+    cut = text[:limit + 1].rsplit(" ", 1)[0].rstrip(" ,(-")
+    return cut if cut else text[:limit]
+
+
+def _date_var(d: dt.date) -> str:
+    return f"{d.day}/{d.month}"
+
+
+@dataclass
+class Composed:
+    template_id: str
+    text: str
+    blocks: list[str]
+    dropped: list[str] = field(default_factory=list)
+    encoding: str = ""
+    segments: int = 0
+
+
+def compose(language: str, day: dt.date, items: list[tuple[str, dict[str, str]]], max_segments: int = MAX_SEGMENTS) -> Composed | None:
+    """Header plus as many items (block name, its variables; in priority order) as fit, whole."""
+    ts = templates.load(language)
+    text = templates.fill(ts.header, {"date": _date_var(day)})
+    chosen, dropped = [], []
+    for block, values in items:
+        try:
+            candidate = text + templates.fill(ts.blocks[block], values)
+        except templates.RenderError:
+            dropped.append(block)  # e.g. a variable over 30 characters: the item cannot be sent as registered
+            continue
+        if segments.segments(candidate) <= max_segments:
+            text, chosen = candidate, chosen + [block]
+        else:
+            dropped.append(block)
+    if not chosen:
+        return None
+    count = segments.count(text)
+    return Composed(templates.digest_template_id(ts, chosen), text, chosen, dropped, count.encoding, count.segments)
+
+
+def _inputs(con: duckdb.DuckDBPyConnection, day: dt.date) -> duckdb.DuckDBPyRelation:
+    """One row per active farmer with everything a digest can say (nulls where there is nothing)."""
+    severe_by_block(con, "silver_weather__forecasts", day).create_view("severe", replace=True)
+    return con.sql(f"""
+        with farmers as (
+            select farmer_id, phone, language, sms_opt_out from silver_app__farmers where not is_deleted
+        ), farms as (
+            select farm_id, farmer_id, lat, lon, block_code, area_acres from silver_app__farms where not is_deleted
+        ), crops as (
+            select farm_id, crop, area_acres as crop_acres from silver_app__crop_plans
+            where date '{day}' between sowing_date and expected_harvest_date
+            qualify row_number() over (partition by farm_id order by sowing_date desc) = 1
+        ), adv as (
+            select a.*, f.farmer_id from gold_farm_advisories as a join farms as f using (farm_id)
+            where a.advisory_date = date '{day}'
+        ), pest as (
+            select farmer_id, json_extract_string(inputs, '$.threat') as threat, json_extract_string(inputs, '$.crop') as pest_crop
+            from adv where advisory_type like 'pest_risk%' and severity in ('high', 'medium')
+            qualify row_number() over (partition by farmer_id order by severity = 'high' desc, farm_id) = 1
+        ), irrigation as (
+            select a.farmer_id, a.reason_code as irrigation_reason, a.amount_mm, c.crop as irrigation_crop
+            from adv as a join crops as c using (farm_id)
+            where a.advisory_type = 'irrigation' and a.reason_code in ('IRRIGATE', 'RAIN_EXPECTED', 'NO_DEFICIT')
+            qualify row_number() over (partition by a.farmer_id
+                                       order by a.reason_code = 'IRRIGATE' desc, a.amount_mm desc nulls last, a.farm_id) = 1
+        ), weather as (
+            select f.farmer_id, s.weather_kind, s.forecast_date as weather_date, f.block_code as weather_block
+            from farms as f join severe as s using (block_code)
+            qualify row_number() over (partition by f.farmer_id order by s.forecast_date, s.weather_kind) = 1
+        ), main_crop as (
+            select f.farmer_id, f.lat, f.lon, c.crop
+            from farms as f join crops as c using (farm_id)
+            where f.lat is not null
+            qualify row_number() over (partition by f.farmer_id order by c.crop_acres desc, f.farm_id) = 1
+        ), fc as (
+            select mandi_key, commodity, lo80, hi80
+            from gold_price_forecasts
+            where is_champion and forecast_date = date '{day}' + 7
+              and forecast_date - trained_through <= {MAX_FORECAST_HORIZON}
+            qualify trained_through = max(trained_through) over (partition by series_id)
+        ), latest_price as (
+            select mandi_key, commodity, modal_price_rs_per_qtl as price
+            from gold_fct_mandi_prices_daily
+            where arrival_date <= date '{day}' and arrival_date >= date '{day}' - 14 and not is_outlier
+            qualify row_number() over (partition by mandi_key, commodity order by arrival_date desc) = 1
+        ), priced as (
+            select fc.*, p.price, m.mandi_name, m.lat as mandi_lat, m.lon as mandi_lon
+            from fc join latest_price as p using (mandi_key, commodity)
+            join gold_dim_mandi as m on m.mandi_code = fc.mandi_key
+        ), price as (
+            select mc.farmer_id, mc.crop as price_crop, p.mandi_name, p.price, p.lo80, p.hi80
+            from main_crop as mc join priced as p on p.commodity = mc.crop
+            qualify row_number() over (partition by mc.farmer_id
+                order by (p.mandi_lat - mc.lat) ^ 2 + ((p.mandi_lon - mc.lon) * cos(radians(mc.lat))) ^ 2, p.mandi_key) = 1
+        )
+        select farmers.*, weather.* exclude (farmer_id), pest.* exclude (farmer_id),
+               irrigation.* exclude (farmer_id), price.* exclude (farmer_id)
+        from farmers
+        left join weather using (farmer_id) left join pest using (farmer_id)
+        left join irrigation using (farmer_id) left join price using (farmer_id)
+        order by farmer_id
+    """)
+
+
+def _items(r: dict, ts: templates.TemplateSet) -> list[tuple[str, dict[str, str]]]:
+    items = []
+    if r["weather_kind"]:
+        items.append(("weather", {"weather": ts.term("weather", r["weather_kind"]), "date": _date_var(r["weather_date"])}))
+    if r["threat"] and r["pest_crop"] in ts.terms["crop"]:
+        items.append(("pest", {"threat": ts.term("threat", r["threat"]), "crop": ts.term("crop", r["pest_crop"])}))
+    if r["irrigation_reason"] and r["irrigation_crop"] in ts.terms["crop"]:
+        block = IRRIGATION_BLOCKS[r["irrigation_reason"]]
+        values = {"crop": ts.term("crop", r["irrigation_crop"])}
+        if block == "irrigate":
+            values["mm"] = f"{max(1, round(r['amount_mm'] or 0))}"
+        items.append((block, values))
+    if r["price_crop"] and r["price_crop"] in ts.terms["crop"]:
+        items.append(("price", {"crop": ts.term("crop", r["price_crop"]), "mandi": short(r["mandi_name"]),
+                                "price": f"{round(r['price'])}", "lo": f"{round(r['lo80'])}", "hi": f"{round(r['hi80'])}"}))
+    return items
+
+
+@dataclass
+class Batch:
+    rows: list[dict]
+    stats: dict[str, int]
+
+    def table(self) -> pa.Table:
+        return pa.Table.from_pylist(self.rows, schema=SMS_OUTBOX.schema)
+
+
+def build(day: dt.date, digests: bool | None = None, now: dt.datetime | None = None,
+          con: duckdb.DuckDBPyConnection | None = None, progress: Callable[[str], None] = lambda _: None) -> Batch:
+    """Outbox rows for `day`: severe-weather alerts always, digests on digest days (or when `digests`)."""
+    templates.require_complete()
+    now = now or dt.datetime.now(dt.timezone.utc)
+    digests = day.weekday() in DIGEST_WEEKDAYS if digests is None else digests
+    con = con or lake_views.connect()
+    dnd = {r[0] for r in delta_io.duckdb_relation(SMS_DND, con).select("phone").fetchall()}
+    rows_in = _inputs(con, day).to_arrow_table().to_pylist()
+    block_names = {b["block_code"]: b["block"].title() for b in geography().blocks}
+    digest_at = next_allowed(max(now, dt.datetime.combine(day, SEND_FROM, IST).astimezone(dt.timezone.utc)))
+    alert_at = next_allowed(now)
+    stats = {"farmers": len(rows_in), "digests": 0, "alerts": 0, "suppressed": 0, "nothing_to_say": 0, "dropped_items": 0}
+    out = []
+    for r in rows_in:
+        lang = r["language"] if r["language"] in templates.LANGUAGES else "en"
+        ts = templates.load(lang)
+        reason = ("opt_out" if r["sms_opt_out"] else "invalid_phone" if not (r["phone"] and PHONE.match(r["phone"]))
+                  else "dnd" if r["phone"] in dnd else None)
+        messages = []
+        if r["weather_kind"]:
+            text = templates.fill(ts.alerts["weather_alert"], {"weather": ts.term("weather", r["weather_kind"]),
+                                                                "date": _date_var(r["weather_date"]), "place": short(block_names.get(r["weather_block"], r["weather_block"]))})
+            count = segments.count(text)
+            alert = Composed(templates.alert_template_id(ts, "weather_alert"), text, ["weather_alert"], [], count.encoding, count.segments)
+            messages.append(("alert", f"{r['weather_kind']}|{r['weather_date']}", alert, alert_at))
+        if digests:
+            digest = compose(lang, day, _items(r, ts))
+            if digest is None:
+                stats["nothing_to_say"] += 1
+            else:
+                messages.append(("digest", str(day), digest, digest_at))
+                stats["dropped_items"] += len(digest.dropped)
+        for kind, key, m, at in messages:
+            stats["suppressed" if reason else kind + "s"] += 1
+            out.append({"message_id": message_id(r["farmer_id"], kind, key), "farmer_id": r["farmer_id"], "phone": r["phone"],
+                        "kind": kind, "digest_date": day, "template_id": m.template_id, "language": lang, "text": m.text,
+                        "encoding": m.encoding, "segments": m.segments, "blocks": ",".join(m.blocks),
+                        "dropped_blocks": ",".join(m.dropped), "scheduled_at": at,
+                        "status": "suppressed" if reason else "queued", "status_reason": reason, "attempts": 0,
+                        "provider": None, "provider_message_id": None, "sent_at": None, "delivered_at": None,
+                        "created_at": now, "updated_at": now})
+    progress(f"sms {day}: {stats}")
+    return Batch(out, stats)
+
+
+def queue(day: dt.date, digests: bool | None = None, now: dt.datetime | None = None,
+          progress: Callable[[str], None] = lambda _: None) -> dict[str, int]:
+    """Build `day`'s messages and insert the ones the outbox does not have yet."""
+    batch = build(day, digests=digests, now=now, progress=progress)
+    result = delta_io.merge(SMS_OUTBOX, batch.table(), update=False)
+    return {**batch.stats, "inserted": int(result.get("num_target_rows_inserted", 0))}

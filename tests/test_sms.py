@@ -1,0 +1,252 @@
+"""SMS: segment counting by the GSM rules, DLT templates (complete, matched, variables within 30
+characters), digest composition by priority within two segments, the outbox (idempotent, opt-out,
+DND, quiet hours, alerts once) and the sender against a local gateway double (rejects, timeouts,
+500s, late receipts, reruns that never double-send)."""
+
+import datetime as dt
+import shutil
+
+import pyarrow as pa
+import pytest
+
+from lake import delta_io
+from lake.catalog import TableSpec
+from lake.tables import FARM_ADVISORIES, PRICE_FORECASTS, SMS_DND, SMS_OUTBOX
+from sms import digest, segments, templates
+from sms.gateway import HttpGateway, TwilioGateway, from_env, GatewayConfigError
+from sms.sender import poll_receipts, send_due
+from tests.sms_gateway_double import GatewayDouble
+
+DAY = dt.date(2026, 11, 24)  # a Tuesday: a digest day
+MORNING = dt.datetime(2026, 11, 24, 4, 0, tzinfo=dt.timezone.utc)  # 09:30 IST
+
+
+# --- segments ------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text,encoding,segs", [
+    ("a" * 160, "GSM-7", 1), ("a" * 161, "GSM-7", 2), ("a" * 306, "GSM-7", 2), ("a" * 307, "GSM-7", 3),
+    ("{" * 80, "GSM-7", 1), ("{" * 81, "GSM-7", 2),  # extension characters cost two septets
+    ("a" * 152 + "€" + "a" * 8, "GSM-7", 2),  # 162 septets; the ESC pair would straddle part 1: moves whole
+    ("a" * 69 + "ಕ", "UCS-2", 1), ("a" * 70 + "ಕ", "UCS-2", 2), ("ಕ" * 134, "UCS-2", 2), ("ಕ" * 135, "UCS-2", 3),
+    ("a" * 67 + "😀" + "a" * 2, "UCS-2", 2),  # an emoji is two UTF-16 code units: 71
+    ("a" * 66 + "😀" + "a" * 66, "UCS-2", 3),  # 134 units, but the pair straddling part 1 moves whole
+    ("", "GSM-7", 0),
+])
+def test_segments_follow_gsm_03_38(text, encoding, segs):
+    count = segments.count(text)
+    assert (count.encoding, count.segments) == (encoding, segs)
+
+
+def test_esc_pair_is_not_split_across_parts():
+    # 152 septets, then an extension character: 154 septets would fit 2 parts if the pair could split
+    # (153 + 1), and still fits two parts when it moves whole (152 | 2 + 150 more).
+    assert segments.count("a" * 152 + "^" + "a" * 151).segments == 2  # 152 | 2+151=153
+    assert segments.count("a" * 152 + "^" + "a" * 152).segments == 3  # 152 | 2+152=154 > 153
+
+
+# --- templates -----------------------------------------------------------------------------------
+
+def test_shipped_templates_are_complete_and_every_registered_text_is_distinct():
+    assert templates.check() == []
+    reg = templates.registered()
+    assert len({r["template_id"] for r in reg}) == len(reg)
+    assert all("{#var#}" in r["text"] and "{" not in r["text"].replace("{#var#}", "") for r in reg)
+
+
+def test_a_missing_translation_fails_the_build_check(tmp_path):
+    for lang in templates.LANGUAGES:
+        shutil.copy(templates.TEMPLATE_DIR / f"{lang}.yaml", tmp_path)
+    hi = (tmp_path / "hi.yaml").read_text(encoding="utf-8")
+    hi = "\n".join(line for line in hi.splitlines() if not line.startswith("  rain_expected:"))
+    (tmp_path / "hi.yaml").write_text(hi.replace("ragi: रागी, ", ""), encoding="utf-8")
+    problems = templates.check(template_dir=tmp_path)
+    assert any("hi: blocks ['rain_expected']" in p for p in problems)
+    assert any("hi: no crop term for ['ragi']" in p for p in problems)
+    (tmp_path / "kn.yaml").unlink()
+    assert any("kn.yaml: no template file" in p for p in templates.check(template_dir=tmp_path))
+
+
+def test_variables_over_30_characters_are_refused_and_scrubber_matching_is_exact():
+    with pytest.raises(templates.RenderError, match="30"):
+        templates.fill("Price at {mandi}", {"mandi": "x" * 31})
+    registered = "Hasiru Mitra {#var#}: {#var#}: no irrigation needed."
+    assert templates.matches(registered, "Hasiru Mitra 24/11: Maize: no irrigation needed.")
+    assert not templates.matches(registered, "Hasiru Mitra 24/11: Maize: no irrigation needed!")
+    assert not templates.matches(registered, "Hasiru Mitra 24/11: " + "M" * 31 + ": no irrigation needed.")
+    assert digest.short("Bangalore Binny Mill Fruit and Vegetable Market") == "Bangalore Binny Mill Fruit and"
+
+
+def test_compose_keeps_priority_and_drops_whole_items():
+    items = [("weather", {"weather": "ಅತಿ ಭಾರಿ ಮಳೆ", "date": "26/11"}), ("pest", {"threat": "ಬೆಂಕಿ ರೋಗ", "crop": "ಭತ್ತ"}),
+             ("irrigate", {"crop": "ಭತ್ತ", "mm": "25"}),
+             ("price", {"crop": "ಭತ್ತ", "mandi": "Mandya", "price": "2300", "lo": "2200", "hi": "2400"})]
+    m = digest.compose("kn", DAY, items)
+    assert m.encoding == "UCS-2" and m.segments <= 2
+    assert m.blocks == ["weather", "pest"] and m.dropped == ["irrigate", "price"]
+    kn = templates.load("kn")
+    with_next = m.text + templates.fill(kn.blocks["irrigate"], items[2][1])
+    assert segments.segments(with_next) > 2  # the dropped item really did not fit
+    assert m.text.endswith(templates.fill(kn.blocks["pest"], items[1][1]))  # ends on a whole block
+    assert templates.matches(next(r["text"] for r in templates.registered(("kn",)) if r["template_id"] == m.template_id), m.text)
+
+
+# --- outbox --------------------------------------------------------------------------------------
+
+def _write(name: str, rows: list[dict], schema: pa.Schema | None = None) -> None:
+    data = pa.Table.from_pylist(rows, schema=schema) if schema else pa.Table.from_pylist(rows)
+    delta_io.replace_all(TableSpec(name, data.schema, ""), data)
+
+
+def _tiny_lake() -> None:
+    ts = dt.datetime(2026, 11, 1, tzinfo=dt.timezone.utc)
+    farmer = lambda fid, lang, phone, block, opt=False, deleted=False: {  # noqa: E731
+        "farmer_id": fid, "phone": phone, "language": lang, "sms_opt_out": opt, "is_deleted": deleted, "block_code": block}
+    _write("silver.app__farmers", [
+        farmer("F1", "kn", "+919800000001", "B1"), farmer("F2", "en", "+919800000002", "B2"),
+        farmer("F3", "hi", "+919800000003", "B2", opt=True), farmer("F4", "en", "+919800000004", "B2"),
+        farmer("F5", "en", "12345", "B2"), farmer("F6", "en", "+919800000006", "B2", deleted=True),
+        farmer("F7", "hi", "+919800000007", "B2")])
+    _write("silver.app__farms", [
+        {"farm_id": f"FA{i}", "farmer_id": f"F{i}", "lat": 12.5, "lon": 76.9, "block_code": "B1" if i == 1 else "B2",
+         "area_acres": 2.0, "is_deleted": False} for i in range(1, 8)])
+    _write("silver.app__crop_plans", [
+        {"farm_id": f"FA{i}", "crop": "paddy" if i == 1 else "maize", "area_acres": 2.0,
+         "sowing_date": dt.date(2026, 9, 1), "expected_harvest_date": dt.date(2027, 1, 15)} for i in (1, 2, 3, 4, 5)])
+    fc = lambda block, day, rain: {"block_code": block, "issued_at": ts, "issued_date_ist": DAY, "forecast_date": day,  # noqa: E731
+                                   "lead_days": (day - DAY).days, "rain_mm": rain, "temp_max_c": 30.0, "wind_speed_m_s": 3.0}
+    _write("silver.weather__forecasts", [fc("B1", DAY + dt.timedelta(days=2), 130.0), fc("B2", DAY + dt.timedelta(days=2), 5.0)])
+    adv = lambda farm, typ, sev, reason, mm=None, inputs="{}": {  # noqa: E731
+        "farm_id": farm, "advisory_date": DAY, "advisory_type": typ, "severity": sev, "reason_code": reason, "amount_mm": mm,
+        "inputs": inputs, "model_version": "v1", "generated_at": ts}
+    _write("gold.farm_advisories", [
+        adv("FA1", "pest_risk_rice_blast", "high", "BLAST_WEATHER", inputs='{"threat": "rice_blast", "crop": "paddy"}'),
+        adv("FA1", "irrigation", "medium", "IRRIGATE", 25.0), adv("FA2", "irrigation", "medium", "IRRIGATE", 12.4),
+        adv("FA3", "irrigation", "low", "NO_DEFICIT", 0.0), adv("FA4", "irrigation", "low", "NO_DEFICIT", 0.0),
+        adv("FA5", "irrigation", "low", "NO_DEFICIT", 0.0)], FARM_ADVISORIES.schema)
+    _write("gold.price_forecasts", [
+        {"series_id": f"M{m}|{c}", "mandi_key": f"M{m}", "commodity": c, "forecast_date": DAY + dt.timedelta(days=7),
+         "horizon": 8, "yhat": 2000.0, "lo80": 1900.0 + m, "hi80": 2100.0 + m, "model": "naive", "is_champion": True,
+         "trained_through": DAY - dt.timedelta(days=1)} for m in (1, 2) for c in ("paddy", "maize")], PRICE_FORECASTS.schema)
+    _write("gold.fct_mandi_prices_daily", [
+        {"mandi_key": f"M{m}", "commodity": c, "arrival_date": DAY - dt.timedelta(days=1), "modal_price_rs_per_qtl": 2000.0 + m,
+         "is_outlier": False} for m in (1, 2) for c in ("paddy", "maize")])
+    _write("gold.dim_mandi", [{"mandi_code": "M1", "mandi_name": "Mandya", "lat": 12.52, "lon": 76.9},
+                              {"mandi_code": "M2", "mandi_name": "Far Away", "lat": 15.0, "lon": 75.0}])
+    delta_io.merge(SMS_DND, pa.Table.from_pylist([{"phone": "+919800000004", "source": "ncpr", "added_at": ts}], schema=SMS_DND.schema))
+
+
+def _outbox() -> dict[str, dict]:
+    return {(r["farmer_id"], r["kind"]): r for r in delta_io.read_arrow(SMS_OUTBOX).to_pylist()}
+
+
+def test_queue_builds_digests_and_alerts_and_a_rerun_changes_nothing(lake_env):
+    _tiny_lake()
+    stats = digest.queue(DAY, now=MORNING)
+    box = _outbox()
+    assert set(box) == {("F1", "alert"), ("F1", "digest"), ("F2", "digest"), ("F3", "digest"), ("F4", "digest"), ("F5", "digest")}
+    assert stats["inserted"] == 6 and stats["nothing_to_say"] == 1  # F7 has neither advice nor crop; F6 is deleted
+
+    f2 = box[("F2", "digest")]
+    assert f2["text"] == "Hasiru Mitra 24/11: Maize: irrigate 12 mm. Maize at Mandya Rs2001/q, in 7 days Rs1901-2101."
+    assert (f2["encoding"], f2["segments"], f2["template_id"], f2["status"]) == ("GSM-7", 1, "HM-en-v1-D-IM", "queued")
+    # scheduled for 09:00 IST of the day even though built earlier... and never in quiet hours
+    assert f2["scheduled_at"] == dt.datetime(2026, 11, 24, 4, 0, tzinfo=dt.timezone.utc)
+
+    f1 = box[("F1", "digest")]
+    assert f1["language"] == "kn" and f1["encoding"] == "UCS-2" and f1["segments"] <= 2
+    assert f1["blocks"].split(",")[:2] == ["weather", "pest"] and "price" in f1["dropped_blocks"]
+    assert "ಅತಿ ಭಾರಿ ಮಳೆ" in box[("F1", "alert")]["text"]
+    assert {(k, box[k]["status"], box[k]["status_reason"]) for k in [("F3", "digest"), ("F4", "digest"), ("F5", "digest")]} == {
+        (("F3", "digest"), "suppressed", "opt_out"), (("F4", "digest"), "suppressed", "dnd"),
+        (("F5", "digest"), "suppressed", "invalid_phone")}
+    for r in box.values():
+        reg = next(t["text"] for t in templates.registered() if t["template_id"] == r["template_id"])
+        assert templates.matches(reg, r["text"]), r
+
+    # the next day: not a digest day; the same alert (same storm) is not queued again
+    again = digest.queue(DAY, now=MORNING + dt.timedelta(hours=1))
+    nxt = digest.queue(DAY + dt.timedelta(days=1), now=MORNING + dt.timedelta(days=1))
+    assert again["inserted"] == 0 and nxt["digests"] == 0
+    assert delta_io.row_count(SMS_OUTBOX) == 6 + nxt["inserted"]
+    assert nxt["inserted"] == 0  # the 26/11 rain seen from 25/11 is the same alert
+
+
+def test_quiet_hours_push_sends_to_the_morning():
+    late = dt.datetime(2026, 11, 24, 16, 0, tzinfo=dt.timezone.utc)  # 21:30 IST
+    assert digest.in_quiet_hours(late)
+    assert digest.next_allowed(late) == dt.datetime(2026, 11, 25, 2, 30, tzinfo=dt.timezone.utc)  # 08:00 IST
+    early = dt.datetime(2026, 11, 24, 1, 0, tzinfo=dt.timezone.utc)  # 06:30 IST
+    assert digest.next_allowed(early) == dt.datetime(2026, 11, 24, 2, 30, tzinfo=dt.timezone.utc)
+
+
+# --- sender --------------------------------------------------------------------------------------
+
+def _http(double: GatewayDouble, timeout_s: float = 5.0) -> HttpGateway:
+    return HttpGateway(double.url, "test-key", "HSRMTR", "1201160000000000001", timeout_s=timeout_s)
+
+
+def test_sender_sends_once_retries_transient_failures_and_records_rejections_and_receipts(lake_env):
+    _tiny_lake()
+    digest.queue(DAY, now=MORNING)
+    with GatewayDouble(reject_numbers={"919800000002"}, fail_first=1, stall_first=1, stall_s=1.0,
+                       polls_until_receipt=2) as gw:
+        gateway = _http(gw, timeout_s=0.5)
+        assert send_due(gateway, now=MORNING - dt.timedelta(hours=3))["quiet_hours"] == 1  # 06:30 IST: nothing
+        counts = send_due(gateway, now=MORNING + dt.timedelta(minutes=5), backoff_s=0.01)
+        assert counts == {"due": 3, "sent": 2, "rejected": 1, "retry": 0, "failed": 0}
+        box = _outbox()
+        assert box[("F2", "digest")]["status"] == "rejected" and "INVALID_NUMBER" in box[("F2", "digest")]["status_reason"]
+        assert box[("F1", "digest")]["attempts"] == 3  # stalled, 500, then accepted
+        assert gw.sms_sent == 2 and gw.messages[box[("F1", "digest")]["provider_message_id"]]["unicode"] is True
+
+        # a rerun sends nothing more; receipts arrive late: pending on the first poll, delivered on the second
+        assert send_due(gateway, now=MORNING + dt.timedelta(minutes=10))["due"] == 0
+        assert poll_receipts(gateway)["pending"] == 2
+        assert poll_receipts(gateway)["delivered"] == 2
+        assert {r["status"] for k, r in _outbox().items() if k[0] == "F1"} == {"delivered"}
+        assert gw.sms_sent == 2
+
+
+def test_a_crash_between_send_and_status_write_does_not_double_send(lake_env):
+    _tiny_lake()
+    digest.queue(DAY, now=MORNING)
+    with GatewayDouble() as gw:
+        gateway = _http(gw)
+        import sms.sender as sender
+
+        def crash(rows):
+            raise RuntimeError("killed before the status write")
+        write = sender._write
+        sender._write = crash
+        try:
+            with pytest.raises(RuntimeError):
+                send_due(gateway, now=MORNING)
+        finally:
+            sender._write = write
+        assert gw.sms_sent == 3 and {r["status"] for r in _outbox().values()} == {"queued", "suppressed"}
+        assert send_due(gateway, now=MORNING)["sent"] == 3
+        assert gw.sms_sent == 3 and sum(gw.tries.values()) == 6  # each re-posted once, answered from its key
+
+
+def test_twilio_adapter_and_exhausted_retries(lake_env):
+    _tiny_lake()
+    digest.queue(DAY, now=MORNING)
+    with GatewayDouble(fail_first=100, undeliverable={"919800000002"}) as gw:
+        tw = TwilioGateway(gw.url, "AC123", "token", "+15005550006")
+        c = send_due(tw, now=MORNING, tries=2, backoff_s=0.0, max_attempts=4)
+        assert c["retry"] == 3 and c["sent"] == 0
+        assert send_due(tw, now=MORNING, tries=2, backoff_s=0.0, max_attempts=4)["failed"] == 3
+        assert {r["status"] for r in _outbox().values()} == {"failed", "suppressed"}
+    with GatewayDouble(undeliverable={"919800000002"}) as gw:
+        tw = TwilioGateway(gw.url, "AC123", "token", "+15005550006")
+        delta_io.merge(SMS_OUTBOX, pa.Table.from_pylist(
+            [{**r, "status": "queued", "attempts": 0} for r in _outbox().values() if r["status"] == "failed"], schema=SMS_OUTBOX.schema))
+        assert send_due(tw, now=MORNING)["sent"] == 3
+        assert poll_receipts(tw) == {"asked": 3, "delivered": 2, "undelivered": 1, "pending": 0, "unknown": 0}
+
+
+def test_gateway_settings_errors_name_what_is_missing():
+    with pytest.raises(GatewayConfigError, match="HASIRU_SMS_GATEWAY must be one of"):
+        from_env({})
+    with pytest.raises(GatewayConfigError, match="HASIRU_SMS_API_KEY, HASIRU_SMS_SENDER_ID"):
+        from_env({"HASIRU_SMS_GATEWAY": "http", "HASIRU_SMS_GATEWAY_URL": "http://x", "HASIRU_DLT_ENTITY_ID": "1"})
