@@ -152,7 +152,7 @@ def publish() -> None:
 
 @cli.command()
 def prepare() -> None:
-    """Prepare what later steps need offline: the dbt manifest (dbt parse). Set-up runs this."""
+    """Prepare what later steps need offline: the dbt manifest (dbt parse); check the SMS templates. Set-up runs this."""
     import subprocess
 
     from transform.dbt_env import DBT_PROJECT_DIR, dbt_env, manifest_path
@@ -162,6 +162,12 @@ def prepare() -> None:
     if done.returncode != 0:
         raise click.ClickException(f"dbt parse failed in {DBT_PROJECT_DIR} (exit {done.returncode})")
     click.echo(f"dbt manifest ready: {manifest_path()}")
+    from sms.templates import check
+
+    problems = check()  # a missing translation is a build error, not a surprise in the digest run
+    if problems:
+        raise click.ClickException("SMS templates are incomplete:\n  " + "\n  ".join(problems))
+    click.echo("SMS templates complete for every language")
 
 
 @cli.command()
@@ -217,6 +223,13 @@ def ui(port: int) -> None:
                                "-h", "127.0.0.1", "-p", str(port)])
 
 
+
+
+from hasiru.cli_delivery import api_token, serve, sms  # noqa: E402
+
+cli.add_command(sms)
+cli.add_command(serve)
+cli.add_command(api_token)
 
 
 def _print_summary() -> None:

@@ -1,4 +1,8 @@
-"""Publish the serving database: a read-only DuckDB file built from the gold tables of the lake.
+"""Publish the serving databases: read-only DuckDB files built from the lake.
+
+- `hasiru_serving.duckdb`: every gold mart (pseudonymous; what analysts and dashboards read).
+- `hasiru_api.duckdb`: the operational tables the serving API answers from (serving/api_tables.sql):
+  keyed by the app's ids, with exact farm locations and digest texts, never phone numbers.
 
 A new file is built beside the live one and renamed over it, so a reader either keeps the version
 it opened or sees the next one complete; it never sees a half-written file and never blocks the
@@ -9,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import uuid
 from collections.abc import Callable
 from pathlib import Path
@@ -20,20 +25,40 @@ from hasiru.config import settings, storage_options
 from transform.lake_export import model_tables
 
 SERVING_FILE = "hasiru_serving.duckdb"
+API_FILE = "hasiru_api.duckdb"
+API_TABLES_SQL = Path(__file__).with_name("api_tables.sql")
 
 
 def serving_path() -> Path:
     return settings().serving_dir / SERVING_FILE
 
 
-def publish(progress: Callable[[str], None] | None = None) -> dict:
+def api_path() -> Path:
+    return settings().serving_dir / API_FILE
+
+
+def _build_and_swap(filename: str, build: Callable[[duckdb.DuckDBPyConnection], dict[str, int]]) -> dict:
     s = settings()
     s.serving_dir.mkdir(parents=True, exist_ok=True)
     version = f"{dt.datetime.now(dt.timezone.utc):%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:6]}"
-    tmp = s.serving_dir / f".{SERVING_FILE}.{version}.building"
-    counts: dict[str, int] = {}
+    tmp = s.serving_dir / f".{filename}.{version}.building"
     con = duckdb.connect(str(tmp))
     try:
+        counts = build(con)
+        con.execute("create table _serving_meta as select ? as version, ? as published_at, ? as tables",
+                    [version, dt.datetime.now(dt.timezone.utc), len(counts)])
+        con.execute("checkpoint")
+    finally:
+        con.close()
+    final = s.serving_dir / filename
+    os.replace(tmp, final)  # atomic on one file system
+    return {"version": version, "path": str(final), "tables": counts}
+
+
+def _gold_marts(progress: Callable[[str], None] | None):
+    def build(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+        s = settings()
+        counts: dict[str, int] = {}
         for m in model_tables():
             layer, name = m.spec_name.split(".", 1)
             if layer != "gold":
@@ -45,13 +70,49 @@ def publish(progress: Callable[[str], None] | None = None) -> dict:
             counts[name] = con.execute(f'select count(*) from "{name}"').fetchall()[0][0]
             if progress:
                 progress(f"serving: {name} {counts[name]:,} rows")
-        con.execute("create table _serving_meta as select ? as version, ? as published_at, ? as tables",
-                    [version, dt.datetime.now(dt.timezone.utc), len(counts)])
-        con.execute("checkpoint")
-    finally:
-        con.close()
-    os.replace(tmp, serving_path())  # atomic on one file system
-    return {"version": version, "path": str(serving_path()), "tables": counts}
+        return counts
+    return build
+
+
+def _api_tables(progress: Callable[[str], None] | None):
+    def build(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+        from hasiru import lake_views
+
+        lake = lake_views.connect()
+        counts: dict[str, int] = {}
+        for statement in API_TABLES_SQL.read_text().split(";"):
+            sql = "\n".join(line for line in statement.splitlines() if not line.strip().startswith("--")).strip()
+            if not sql:
+                continue
+            found = re.fullmatch(r"create table (\w+) as\s+(.*)", sql, flags=re.DOTALL | re.IGNORECASE)
+            if not found:
+                raise ValueError(f"{API_TABLES_SQL}: expected 'create table <name> as <query>', got: {sql[:80]}")
+            name, query = found.groups()
+            data = lake.sql(query).to_arrow_table()
+            con.register("_source", data)
+            con.execute(f'create table "{name}" as select * from _source')
+            con.unregister("_source")
+            counts[name] = data.num_rows
+            if progress:
+                progress(f"api: {name} {data.num_rows:,} rows")
+        for i, index in enumerate(("api_farms(farm_id)", "api_farms(farmer_id)", "api_advisories(farm_id)",
+                                   "api_principals(user_id)", "api_digests(farmer_id)",
+                                   "api_price_forecasts(mandi_code, commodity)")):
+            con.execute(f"create index idx_{i} on {index}")
+        lake.close()
+        return counts
+    return build
+
+
+def publish_api(progress: Callable[[str], None] | None = None) -> dict:
+    return _build_and_swap(API_FILE, _api_tables(progress))
+
+
+def publish(progress: Callable[[str], None] | None = None) -> dict:
+    """Both files; returns the analyst file's result with the API file's under "api"."""
+    result = _build_and_swap(SERVING_FILE, _gold_marts(progress))
+    result["api"] = publish_api(progress)
+    return result
 
 
 def connect_reader() -> duckdb.DuckDBPyConnection:

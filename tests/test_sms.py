@@ -10,15 +10,13 @@ import pyarrow as pa
 import pytest
 
 from lake import delta_io
-from lake.catalog import TableSpec
-from lake.tables import FARM_ADVISORIES, PRICE_FORECASTS, SMS_DND, SMS_OUTBOX
+from lake.tables import SMS_OUTBOX
 from sms import digest, segments, templates
 from sms.gateway import HttpGateway, TwilioGateway, from_env, GatewayConfigError
 from sms.sender import poll_receipts, send_due
+from tests.delivery_lake import DAY, MORNING, tiny_lake
 from tests.sms_gateway_double import GatewayDouble
 
-DAY = dt.date(2026, 11, 24)  # a Tuesday: a digest day
-MORNING = dt.datetime(2026, 11, 24, 4, 0, tzinfo=dt.timezone.utc)  # 09:30 IST
 
 
 # --- segments ------------------------------------------------------------------------------------
@@ -92,55 +90,12 @@ def test_compose_keeps_priority_and_drops_whole_items():
 
 # --- outbox --------------------------------------------------------------------------------------
 
-def _write(name: str, rows: list[dict], schema: pa.Schema | None = None) -> None:
-    data = pa.Table.from_pylist(rows, schema=schema) if schema else pa.Table.from_pylist(rows)
-    delta_io.replace_all(TableSpec(name, data.schema, ""), data)
-
-
-def _tiny_lake() -> None:
-    ts = dt.datetime(2026, 11, 1, tzinfo=dt.timezone.utc)
-    farmer = lambda fid, lang, phone, block, opt=False, deleted=False: {  # noqa: E731
-        "farmer_id": fid, "phone": phone, "language": lang, "sms_opt_out": opt, "is_deleted": deleted, "block_code": block}
-    _write("silver.app__farmers", [
-        farmer("F1", "kn", "+919800000001", "B1"), farmer("F2", "en", "+919800000002", "B2"),
-        farmer("F3", "hi", "+919800000003", "B2", opt=True), farmer("F4", "en", "+919800000004", "B2"),
-        farmer("F5", "en", "12345", "B2"), farmer("F6", "en", "+919800000006", "B2", deleted=True),
-        farmer("F7", "hi", "+919800000007", "B2")])
-    _write("silver.app__farms", [
-        {"farm_id": f"FA{i}", "farmer_id": f"F{i}", "lat": 12.5, "lon": 76.9, "block_code": "B1" if i == 1 else "B2",
-         "area_acres": 2.0, "is_deleted": False} for i in range(1, 8)])
-    _write("silver.app__crop_plans", [
-        {"farm_id": f"FA{i}", "crop": "paddy" if i == 1 else "maize", "area_acres": 2.0,
-         "sowing_date": dt.date(2026, 9, 1), "expected_harvest_date": dt.date(2027, 1, 15)} for i in (1, 2, 3, 4, 5)])
-    fc = lambda block, day, rain: {"block_code": block, "issued_at": ts, "issued_date_ist": DAY, "forecast_date": day,  # noqa: E731
-                                   "lead_days": (day - DAY).days, "rain_mm": rain, "temp_max_c": 30.0, "wind_speed_m_s": 3.0}
-    _write("silver.weather__forecasts", [fc("B1", DAY + dt.timedelta(days=2), 130.0), fc("B2", DAY + dt.timedelta(days=2), 5.0)])
-    adv = lambda farm, typ, sev, reason, mm=None, inputs="{}": {  # noqa: E731
-        "farm_id": farm, "advisory_date": DAY, "advisory_type": typ, "severity": sev, "reason_code": reason, "amount_mm": mm,
-        "inputs": inputs, "model_version": "v1", "generated_at": ts}
-    _write("gold.farm_advisories", [
-        adv("FA1", "pest_risk_rice_blast", "high", "BLAST_WEATHER", inputs='{"threat": "rice_blast", "crop": "paddy"}'),
-        adv("FA1", "irrigation", "medium", "IRRIGATE", 25.0), adv("FA2", "irrigation", "medium", "IRRIGATE", 12.4),
-        adv("FA3", "irrigation", "low", "NO_DEFICIT", 0.0), adv("FA4", "irrigation", "low", "NO_DEFICIT", 0.0),
-        adv("FA5", "irrigation", "low", "NO_DEFICIT", 0.0)], FARM_ADVISORIES.schema)
-    _write("gold.price_forecasts", [
-        {"series_id": f"M{m}|{c}", "mandi_key": f"M{m}", "commodity": c, "forecast_date": DAY + dt.timedelta(days=7),
-         "horizon": 8, "yhat": 2000.0, "lo80": 1900.0 + m, "hi80": 2100.0 + m, "model": "naive", "is_champion": True,
-         "trained_through": DAY - dt.timedelta(days=1)} for m in (1, 2) for c in ("paddy", "maize")], PRICE_FORECASTS.schema)
-    _write("gold.fct_mandi_prices_daily", [
-        {"mandi_key": f"M{m}", "commodity": c, "arrival_date": DAY - dt.timedelta(days=1), "modal_price_rs_per_qtl": 2000.0 + m,
-         "is_outlier": False} for m in (1, 2) for c in ("paddy", "maize")])
-    _write("gold.dim_mandi", [{"mandi_code": "M1", "mandi_name": "Mandya", "lat": 12.52, "lon": 76.9},
-                              {"mandi_code": "M2", "mandi_name": "Far Away", "lat": 15.0, "lon": 75.0}])
-    delta_io.merge(SMS_DND, pa.Table.from_pylist([{"phone": "+919800000004", "source": "ncpr", "added_at": ts}], schema=SMS_DND.schema))
-
-
 def _outbox() -> dict[str, dict]:
     return {(r["farmer_id"], r["kind"]): r for r in delta_io.read_arrow(SMS_OUTBOX).to_pylist()}
 
 
 def test_queue_builds_digests_and_alerts_and_a_rerun_changes_nothing(lake_env):
-    _tiny_lake()
+    tiny_lake()
     stats = digest.queue(DAY, now=MORNING)
     box = _outbox()
     assert set(box) == {("F1", "alert"), ("F1", "digest"), ("F2", "digest"), ("F3", "digest"), ("F4", "digest"), ("F5", "digest")}
@@ -186,7 +141,7 @@ def _http(double: GatewayDouble, timeout_s: float = 5.0) -> HttpGateway:
 
 
 def test_sender_sends_once_retries_transient_failures_and_records_rejections_and_receipts(lake_env):
-    _tiny_lake()
+    tiny_lake()
     digest.queue(DAY, now=MORNING)
     with GatewayDouble(reject_numbers={"919800000002"}, fail_first=1, stall_first=1, stall_s=1.0,
                        polls_until_receipt=2) as gw:
@@ -208,7 +163,7 @@ def test_sender_sends_once_retries_transient_failures_and_records_rejections_and
 
 
 def test_a_crash_between_send_and_status_write_does_not_double_send(lake_env):
-    _tiny_lake()
+    tiny_lake()
     digest.queue(DAY, now=MORNING)
     with GatewayDouble() as gw:
         gateway = _http(gw)
@@ -229,7 +184,7 @@ def test_a_crash_between_send_and_status_write_does_not_double_send(lake_env):
 
 
 def test_twilio_adapter_and_exhausted_retries(lake_env):
-    _tiny_lake()
+    tiny_lake()
     digest.queue(DAY, now=MORNING)
     with GatewayDouble(fail_first=100, undeliverable={"919800000002"}) as gw:
         tw = TwilioGateway(gw.url, "AC123", "token", "+15005550006")

@@ -1,0 +1,151 @@
+"""`hasiru sms ...`, `hasiru serve` and `hasiru api-token`: delivery to farmers and services."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import os
+from pathlib import Path
+
+import click
+
+from hasiru import console
+
+
+def _date(ctx, param, value):
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date (YYYY-MM-DD)") from None
+
+
+@click.group()
+def sms() -> None:
+    """SMS digests and alerts: queue them in the outbox, send through the gateway, apply receipts."""
+
+
+@sms.command()
+@click.option("--date", "day", callback=_date, help="Digest day (YYYY-MM-DD); default: today (IST).")
+@click.option("--digest/--auto", "force_digest", default=None,
+              help="Queue digests even if the day is not a Tuesday or Friday (--digest); default: only on those days.")
+def queue(day: dt.date | None, force_digest: bool | None) -> None:
+    """Render the day's severe-weather alerts (and digests on digest days) into ops.sms_outbox."""
+    from sms.digest import IST, queue as do_queue
+
+    day = day or dt.datetime.now(IST).date()
+    stats = do_queue(day, digests=force_digest, progress=console.progress)
+    click.echo(f"sms {day}: {stats['inserted']:,} new messages in the outbox ({stats})")
+
+
+@sms.command()
+@click.option("--limit", type=click.IntRange(1), help="Send at most this many messages.")
+def send(limit: int | None) -> None:
+    """Send what is due through the gateway configured by HASIRU_SMS_GATEWAY (README, "SMS")."""
+    from sms.gateway import GatewayConfigError, from_env
+    from sms.sender import send_due
+
+    try:
+        gateway = from_env()
+    except GatewayConfigError as e:
+        raise click.ClickException(str(e)) from None
+    try:
+        click.echo(f"sms sent: {send_due(gateway, limit=limit, progress=console.progress)}")
+    finally:
+        gateway.close()
+
+
+@sms.command()
+def receipts() -> None:
+    """Ask the gateway for the delivery status of every sent message."""
+    from sms.gateway import GatewayConfigError, from_env
+    from sms.sender import poll_receipts
+
+    try:
+        gateway = from_env()
+    except GatewayConfigError as e:
+        raise click.ClickException(str(e)) from None
+    try:
+        click.echo(f"sms receipts: {poll_receipts(gateway, progress=console.progress)}")
+    finally:
+        gateway.close()
+
+
+@sms.command()
+@click.option("--csv", "out", type=click.Path(dir_okay=False, path_type=Path), help="Write them to a CSV for the DLT portal.")
+def templates(out: Path | None) -> None:
+    """Check the template files and list every template to register (id, language, text)."""
+    from sms import templates as t
+
+    problems = t.check()
+    if problems:
+        raise click.ClickException("SMS templates are incomplete:\n  " + "\n  ".join(problems))
+    reg = t.registered()
+    if out:
+        with out.open("w", newline="", encoding="utf-8") as f:
+            w = csv.DictWriter(f, fieldnames=["template_id", "language", "text"])
+            w.writeheader()
+            w.writerows(reg)
+        click.echo(f"{len(reg)} templates written to {out}")
+    else:
+        for r in reg:
+            click.echo(f"{r['template_id']}\t{r['text']}")
+
+
+@sms.command("dnd-import")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--source", default="ncpr", show_default=True, help="Where the list came from.")
+def dnd_import(path: Path, source: str) -> None:
+    """Add numbers (one per line, 10 digits or E.164) to the do-not-disturb list."""
+    import pyarrow as pa
+
+    from lake import delta_io
+    from lake.tables import SMS_DND
+
+    now = dt.datetime.now(dt.timezone.utc)
+    phones, bad = set(), []
+    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        digits = "".join(c for c in line if c.isdigit())
+        if len(digits) == 10:
+            phones.add("+91" + digits)
+        elif len(digits) == 12 and digits.startswith("91"):
+            phones.add("+" + digits)
+        elif line.strip():
+            bad.append(n)
+    if bad:
+        click.echo(f"skipped {len(bad)} lines that are not Indian mobile numbers: lines {bad[:10]}", err=True)
+    delta_io.merge(SMS_DND, pa.Table.from_pylist([{"phone": p, "source": source, "added_at": now} for p in sorted(phones)],
+                                                 schema=SMS_DND.schema))
+    click.echo(f"{len(phones):,} numbers on the do-not-disturb list from {path}")
+
+
+@click.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True)
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(1), help="Server processes.")
+def serve(host: str, port: int, workers: int) -> None:
+    """Start the serving API on the published hasiru_api.duckdb (docs at /docs). Needs HASIRU_API_SECRET."""
+    from serving.api.tokens import TokenError, secret_from_env
+
+    try:
+        secret_from_env()
+    except TokenError as e:
+        raise click.ClickException(str(e)) from None
+    import sys
+
+    os.execv(sys.executable, [sys.executable, "-m", "uvicorn", "serving.api.app:app_from_env", "--factory", "--host", host,
+                              "--port", str(port), "--workers", str(workers), "--no-access-log"])
+
+
+@click.command("api-token")
+@click.option("--user-id", required=True, help="The app user the token is for (their role decides what they see).")
+@click.option("--days", default=30, show_default=True, type=click.IntRange(1, 366), help="Validity.")
+def api_token(user_id: str, days: int) -> None:
+    """Print a signed bearer token for the serving API (HASIRU_API_SECRET must be set)."""
+    from serving.api.tokens import TokenError, issue, secret_from_env
+
+    try:
+        click.echo(issue(user_id, secret_from_env(), ttl_s=days * 86400))
+    except TokenError as e:
+        raise click.ClickException(str(e)) from None

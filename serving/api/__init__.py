@@ -1,0 +1,1 @@
+"""The serving API (FastAPI) for advisory services and apps, answering from the published hasiru_api.duckdb."""

@@ -1,0 +1,172 @@
+"""The serving API: every route as every role and as nobody, input validation and JSON errors,
+republishing during requests, and the real server started by `hasiru serve`."""
+
+import os
+import subprocess
+import sys
+import threading
+import time
+
+import httpx
+import pytest
+from fastapi.testclient import TestClient
+
+from serving.api import tokens
+from serving.api.app import create_app
+from serving.publish import api_path, publish_api
+from sms import digest
+from tests.delivery_lake import DAY, MORNING, tiny_lake
+
+SECRET = b"s" * 40
+
+
+@pytest.fixture
+def client(lake_env):
+    tiny_lake()
+    digest.queue(DAY, now=MORNING)
+    publish_api()
+    return TestClient(create_app(api_path(), SECRET))
+
+
+def as_user(user_id: str) -> dict:
+    return {"Authorization": f"Bearer {tokens.issue(user_id, SECRET)}"}
+
+
+ROUTES = {
+    "own_farm_advisories": "/v1/farms/FA1/advisories",
+    "other_fpo_farm_advisories": "/v1/farms/FA3/advisories",
+    "own_farms": "/v1/farmers/F1/farms",
+    "other_fpo_farmer_farms": "/v1/farmers/F3/farms",
+    "forecast": "/v1/forecasts?mandi_code=M1&commodity=paddy&days=7",
+    "nearest": "/v1/mandis/nearest?lat=12.5&lon=76.9&commodity=maize&limit=1",
+    "own_fpo": "/v1/fpos/FPO1/summary",
+    "other_fpo": "/v1/fpos/FPO2/summary",
+    "own_digests": "/v1/farmers/F1/digests",
+    "other_fpo_digests": "/v1/farmers/F3/digests",
+}
+# caller -> routes that answer 200 (every other /v1 route answers 404 for them)
+ALLOWED = {
+    "U1": {"own_farm_advisories", "own_farms", "forecast", "nearest", "own_digests"},  # farmer F1 (FPO1)
+    "U2": {"forecast", "nearest"},  # farmer F2 (FPO1): not F1's farms or digests
+    "U_A1": {"own_farm_advisories", "own_farms", "forecast", "nearest", "own_fpo", "own_digests"},  # FPO1's admin
+    "U_A2": {"other_fpo_farm_advisories", "other_fpo_farmer_farms", "forecast", "nearest", "other_fpo", "other_fpo_digests"},
+    "U_PA": set(ROUTES),  # platform admin
+    "U_CB": {"forecast", "nearest"},  # a role with no farms or FPO
+}
+
+
+@pytest.mark.parametrize("user", sorted(ALLOWED))
+def test_every_route_as_every_role(client, user):
+    for name, url in ROUTES.items():
+        resp = client.get(url, headers=as_user(user))
+        want = 200 if name in ALLOWED[user] else 404
+        assert resp.status_code == want, (user, name, resp.json())
+        if want == 404:
+            assert resp.json()["error"]["code"] == "not_found"
+
+
+@pytest.mark.parametrize("headers,code", [
+    ({}, "unauthenticated"),
+    ({"Authorization": "Basic dTpw"}, "unauthenticated"),
+    ({"Authorization": "Bearer nonsense"}, "invalid_token"),
+    ({"Authorization": f"Bearer {tokens.issue('U_PA', b'x' * 40)}"}, "invalid_token"),  # another secret: forged
+    ({"Authorization": f"Bearer {tokens.issue('U_PA', SECRET, ttl_s=-1)}"}, "invalid_token"),  # expired
+    ({"Authorization": f"Bearer {tokens.issue('U_GONE', SECRET)}"}, "unknown_user"),  # deleted user
+])
+def test_every_route_refuses_nobody(client, headers, code):
+    for url in ROUTES.values():
+        resp = client.get(url, headers=headers)
+        assert resp.status_code == 401 and resp.json()["error"]["code"] == code, (url, resp.json())
+        assert resp.headers["www-authenticate"] == "Bearer"
+
+
+def test_answers_carry_the_data(client):
+    admin = as_user("U_PA")
+    adv = client.get("/v1/farms/FA1/advisories", headers=admin).json()
+    assert [(a["advisory_type"], a["reason_code"]) for a in adv["advisories"]] == [
+        ("irrigation", "IRRIGATE"), ("pest_risk_rice_blast", "BLAST_WEATHER")]
+    assert adv["advisories"][1]["inputs"] == {"threat": "rice_blast", "crop": "paddy"}
+    fc = client.get(ROUTES["forecast"], headers=admin).json()
+    assert fc["model"] == "naive" and fc["points"][0]["lo80"] == 1901.0 and fc["points"][0]["hi80"] == 2101.0
+    near = client.get("/v1/mandis/nearest?lat=12.5&lon=76.9&limit=5", headers=admin).json()
+    assert [m["mandi_code"] for m in near] == ["M1", "M1", "M2", "M2"] and near[0]["distance_km"] == pytest.approx(2.2, abs=0.1)
+    fpo = client.get("/v1/fpos/FPO1/summary", headers=admin).json()
+    assert fpo["members_active"] == 2 and sorted(c["crop"] for c in fpo["crops"]) == ["maize", "paddy"]
+    digests = client.get("/v1/farmers/F1/digests", headers=admin).json()
+    assert {d["kind"] for d in digests} == {"digest", "alert"} and all("phone" not in d for d in digests)
+    assert client.get("/v1/farmers/F3/digests", headers=admin).json() == []  # opted out: suppressed, never sent
+
+
+@pytest.mark.parametrize("url,field", [
+    ("/v1/mandis/nearest?lat=100&lon=76", "query.lat"),
+    ("/v1/mandis/nearest?lat=12&lon=76&limit=1000", "query.limit"),
+    ("/v1/forecasts?mandi_code=M1", "query.commodity"),
+    ("/v1/forecasts?mandi_code=M1&commodity=paddy&days=31", "query.days"),
+    ("/v1/farmers/F1;drop/digests", "path.farmer_id"),
+])
+def test_bad_input_is_a_json_422_naming_the_field(client, url, field):
+    resp = client.get(url, headers=as_user("U_PA"))
+    assert resp.status_code == 422 and field in resp.json()["error"]["message"]
+
+
+def test_unknown_route_and_unpublished_database_are_json_errors(lake_env):
+    app = TestClient(create_app(api_path(), SECRET))
+    assert app.get("/v1/nothing").json()["error"]["code"] == "http_404"
+    resp = app.get("/healthz")
+    assert resp.status_code == 503 and "hasiru publish" in resp.json()["error"]["message"]
+
+
+def test_republishing_during_requests_causes_no_errors(client):
+    statuses, versions, stop = [], set(), threading.Event()
+
+    def hammer():
+        while not stop.is_set():
+            r = client.get("/v1/farms/FA1/advisories", headers=as_user("U1"))
+            statuses.append(r.status_code)
+            versions.add(client.get("/healthz").json()["version"])
+
+    threads = [threading.Thread(target=hammer) for _ in range(4)]
+    for t in threads:
+        t.start()
+    try:
+        for _ in range(3):
+            publish_api()
+            time.sleep(0.2)
+    finally:
+        stop.set()
+        for t in threads:
+            t.join()
+    assert statuses and set(statuses) == {200}
+    assert len(versions) >= 2  # the requests really did span republishes
+
+
+def test_hasiru_serve_starts_the_real_server(lake_env):
+    tiny_lake()
+    publish_api()
+    env = {**os.environ, "HASIRU_API_SECRET": SECRET.decode()}
+    port = 18000 + os.getpid() % 1000
+    token = subprocess.run([sys.executable, "-m", "hasiru", "api-token", "--user-id", "U1"], env=env,
+                           capture_output=True, text=True, check=True).stdout.strip()
+    proc = subprocess.Popen([sys.executable, "-m", "hasiru", "serve", "--port", str(port)], env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    try:
+        for _ in range(100):
+            try:
+                if httpx.get(f"http://127.0.0.1:{port}/healthz").status_code == 200:
+                    break
+            except httpx.TransportError:
+                time.sleep(0.1)
+        resp = httpx.get(f"http://127.0.0.1:{port}/v1/farms/FA1/advisories", headers={"Authorization": f"Bearer {token}"})
+        assert resp.status_code == 200 and resp.json()["farm_id"] == "FA1"
+        assert httpx.get(f"http://127.0.0.1:{port}/openapi.json").json()["paths"].keys() >= {
+            "/v1/farms/{farm_id}/advisories", "/v1/forecasts", "/v1/mandis/nearest", "/v1/fpos/{fpo_id}/summary",
+            "/v1/farmers/{farmer_id}/digests"}
+    finally:
+        proc.terminate()
+        proc.wait(10)
+
+
+def test_serve_without_a_secret_says_what_to_set(lake_env):
+    env = {k: v for k, v in os.environ.items() if k != "HASIRU_API_SECRET"}
+    done = subprocess.run([sys.executable, "-m", "hasiru", "serve"], env=env, capture_output=True, text=True)
+    assert done.returncode != 0 and "HASIRU_API_SECRET" in done.stderr
