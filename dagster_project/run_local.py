@@ -37,6 +37,26 @@ def materialize_partitions(first: dt.date, last: dt.date, progress: Callable[[st
     _report(result, f"{first}..{last}", progress)
 
 
+def materialize_ml_and_delivery(last: dt.date, progress: Callable[[str], None]) -> None:
+    """A second run for the work that is not per landing day: price forecasts and farm advisories; then
+    the SMS outbox for the last day (digests whatever the weekday, so the demo shows them) and the
+    serving databases again, now with forecasts, advisories and digests."""
+    from dagster_project.delivery.serving import serving_db
+    from dagster_project.delivery.sms import sms_outbox
+    from dagster_project.ml.advisories import farm_advisories
+    from dagster_project.ml.forecasts import price_forecasts
+
+    instance = dg.DagsterInstance.get()
+    tags = {"hasiru/trigger": "hasiru run"}
+    progress("price forecasts + farm advisories (one Dagster run)")
+    _report(dg.materialize([price_forecasts, farm_advisories], instance=instance, run_config=QUIET, raise_on_error=False,
+                           tags=tags), "forecasts and advisories", progress)
+    progress(f"SMS outbox + serving publish for {last} (one Dagster run)")
+    config = {**QUIET, "ops": {"delivery__sms_outbox": {"config": {"force_digests": True}}}}
+    _report(dg.materialize([sms_outbox, serving_db], instance=instance, run_config=config, raise_on_error=False,
+                           partition_key=last.isoformat(), tags=tags), f"delivery {last}", progress)
+
+
 def _report(result: dg.ExecuteInProcessResult, what: str, progress: Callable[[str], None]) -> None:
     checks = result.get_asset_check_evaluations()
     failed_checks = [f"{c.asset_key.to_user_string()}:{c.check_name}" for c in checks if not c.passed]

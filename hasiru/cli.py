@@ -92,9 +92,11 @@ def run(farmers: int, days: int, seed: int, start_date: dt.date | None, fresh: b
                 console.progress(f"removing {path} (--fresh)")
                 shutil.rmtree(path)
     start = _simulate(farmers, days, seed, start_date)
-    from dagster_project.run_local import materialize_partitions
+    from dagster_project.run_local import materialize_ml_and_delivery, materialize_partitions
 
-    materialize_partitions(start, start + dt.timedelta(days=days - 1), console.progress)
+    last = start + dt.timedelta(days=days - 1)
+    materialize_partitions(start, last, console.progress)
+    materialize_ml_and_delivery(last, console.progress)
     _print_summary()
 
 
@@ -264,6 +266,8 @@ Where to look:
   quarantined rows:             .venv/bin/hasiru quarantine --source mandi_prices
   SQL over the lake (DuckDB):   .venv/bin/hasiru sql "select * from gold_fct_mandi_prices_daily limit 5"
   serving database (gold):      {serving_path() if serving_path().exists() else "not published yet (hasiru publish)"}
+  SMS digests and alerts:       .venv/bin/hasiru sql "select language, segments, text from ops_sms_outbox limit 5"
+  serving API (docs at /docs):  HASIRU_API_SECRET=<32+ chars> .venv/bin/hasiru serve   (token: hasiru api-token --user-id U0000001)
   Dagster UI with run history:  .venv/bin/hasiru ui   then open http://127.0.0.1:3000""")
 
 

@@ -117,8 +117,10 @@ def _inputs(con: duckdb.DuckDBPyConnection, day: dt.date) -> duckdb.DuckDBPyRela
             where date '{day}' between sowing_date and expected_harvest_date
             qualify row_number() over (partition by farm_id order by sowing_date desc) = 1
         ), adv as (
+            -- the latest advice of each type per farm from the last 3 days (advisories run on Tuesdays and Fridays)
             select a.*, f.farmer_id from gold_farm_advisories as a join farms as f using (farm_id)
-            where a.advisory_date = date '{day}'
+            where a.advisory_date between date '{day}' - 2 and date '{day}'
+            qualify a.advisory_date = max(a.advisory_date) over (partition by a.farm_id, a.advisory_type)
         ), pest as (
             select farmer_id, json_extract_string(inputs, '$.threat') as threat, json_extract_string(inputs, '$.crop') as pest_crop
             from adv where advisory_type like 'pest_risk%' and severity in ('high', 'medium')

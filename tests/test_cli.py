@@ -4,7 +4,8 @@ import sys
 
 import pytest
 
-COMMANDS = ["simulate", "ingest", "run", "transform", "forecast", "advise", "publish", "prepare", "status", "quarantine", "sql", "ui"]
+COMMANDS = ["simulate", "ingest", "run", "transform", "forecast", "advise", "publish", "prepare", "status", "quarantine", "sql", "ui",
+            "sms", "serve", "api-token"]
 
 
 def hasiru(*args, env=None, timeout=600):
@@ -36,11 +37,15 @@ def test_run_smoke_on_a_tiny_world(lake_env):
 
     with duckdb.connect(str(serving), read_only=True) as con:
         assert con.sql("select count(*) from dim_farmer").fetchall()[0][0] == 60
-    # the run is in Dagster's history under DAGSTER_HOME: one run over both days, publish included
+    # the runs are in Dagster's history under DAGSTER_HOME: one over both days (publish included), one for
+    # forecasts and advisories, one for the SMS outbox and the serving databases of the last day
     import dagster as dg
 
     with dg.DagsterInstance.from_config(str(lake_env / "dagster_home")) as instance:
-        assert len(instance.get_runs()) == 1
+        runs = instance.get_runs()
+        assert len(runs) == 3 and all(r.is_success for r in runs)
+    with duckdb.connect(str(lake_env / "serving" / "hasiru_api.duckdb"), read_only=True) as con:
+        assert con.sql("select count(*) from api_farms").fetchall()[0][0] > 0
     q = hasiru("sql", "select count(*) as n from bronze_weather_observations")
     assert q.returncode == 0 and int(q.stdout.splitlines()[-1]) == 2 * 235
 

@@ -72,6 +72,11 @@ def test_a_lake_younger_than_the_horizon_gets_baseline_forecasts_and_no_scores()
     assert scores.empty and {"window", "mase"} <= set(scores.columns)
     _, rules = forecast_at(week, None, ("seasonal_naive",))
     assert champions(scores, rules)["champion_model"].tolist() == ["seasonal_naive"]
+    # a day of prices: no series can carry even a baseline; champions are empty, not column-less
+    day = series([1000.0])
+    fc, rules = forecast_at(day, None, ("naive", "seasonal_naive"))
+    assert fc.empty and rules["rule"].tolist() == ["no_history"]
+    assert list(champions(backtest(day, wanted=("naive",)), rules).columns)[:2] == ["series_id", "champion_model"]
 
 
 @pytest.mark.slow

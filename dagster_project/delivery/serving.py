@@ -8,14 +8,17 @@ from serving.publish import publish
 from transform.lake_export import model_tables
 
 GOLD_KEYS = [dg.AssetKey(m.spec_name.split(".", 1)) for m in model_tables() if m.spec_name.startswith("gold.")]
+API_INPUTS = [dg.AssetKey(k) for k in (["gold", "farm_advisories"], ["gold", "price_forecasts"], ["delivery", "sms_outbox"])]
 
 
 # Partitioned like the marts, so it runs in the same run as the loads and dbt and their blocking
 # checks can stop it; a publish always takes all of gold, whatever the run's window.
-@dg.asset(key=["serving", "hasiru_serving_db"], deps=GOLD_KEYS, group_name="serving", kinds={"duckdb"},
+@dg.asset(key=["serving", "hasiru_serving_db"], deps=GOLD_KEYS + API_INPUTS, group_name="serving", kinds={"duckdb"},
           partitions_def=DAILY_IST, backfill_policy=dg.BackfillPolicy.single_run(),
-          description="Read-only DuckDB file of every gold table, published by building a new file and renaming it into place.")
+          description="Read-only DuckDB files: every gold mart (hasiru_serving.duckdb, analysts) and the serving API's "
+                      "tables (hasiru_api.duckdb), each published by building a new file and renaming it into place.")
 def serving_db(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
     result = publish(progress=context.log.info)
     return dg.MaterializeResult(metadata={"version": result["version"], "path": result["path"],
-                                          "tables": len(result["tables"]), "rows": sum(result["tables"].values())})
+                                          "tables": len(result["tables"]), "rows": sum(result["tables"].values()),
+                                          "api_tables": len(result["api"]["tables"])})

@@ -98,6 +98,9 @@ def backtest(series: pd.DataFrame, n_cutoffs: int = 3, step_days: int = 30, want
     return pd.DataFrame(rows, columns=SCORE_COLUMNS)
 
 
+CHAMPION_COLUMNS = ["series_id", "champion_model", "reason", "champion_mase_h1_30", "seasonal_naive_mase_h1_30"]
+
+
 def champions(scores: pd.DataFrame, rules: pd.DataFrame) -> pd.DataFrame:
     """The champion per series: lowest mean 30-day MASE over the backtest cutoffs (simpler model on a
     tie), unless a series rule names the model."""
@@ -121,4 +124,4 @@ def champions(scores: pd.DataFrame, rules: pd.DataFrame) -> pd.DataFrame:
         out.append({"series_id": sid, "champion_model": champ, "reason": reason,
                     "champion_mase_h1_30": float(champ_mase.iloc[0]) if len(champ_mase) else np.nan,
                     "seasonal_naive_mase_h1_30": base})
-    return pd.DataFrame(out)
+    return pd.DataFrame(out, columns=CHAMPION_COLUMNS)

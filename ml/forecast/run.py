@@ -55,6 +55,9 @@ def run(workers: int = 1, n_cutoffs: int = 3, wanted: tuple[str, ...] = MODELS, 
              f"{outliers} outlier prices left out; backtests at {n_cutoffs} cutoffs")
     scores = backtest(series, n_cutoffs=n_cutoffs, wanted=wanted, workers=workers)
     forecasts, rules = forecast_at(series, None, wanted, workers=workers)
+    if forecasts.empty:
+        progress(f"no series has the history a forecast needs (rules: {rules['rule'].value_counts().to_dict()}): nothing written")
+        return {"series": int(series["series_id"].nunique()), "forecast_rows": 0, "champions": {}, "promoted": {}}
 
     # promotion: a model no better than the seasonal naive on backtests (mean 30-day MASE) is not used
     h30 = scores[scores["window"] == "h1_30"]
