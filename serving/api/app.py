@@ -22,7 +22,7 @@ from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from serving.api import tokens
-from serving.api.db import NotPublished, ServingDB
+from serving.api.db import NotPublished, ServingDB, Version
 
 MAX_PAGE = 100
 ID = r"^[A-Za-z0-9_-]{1,40}$"
@@ -141,6 +141,17 @@ ERRORS = {401: {"model": ErrorResponse, "description": "No or invalid token"},
           422: {"model": ErrorResponse, "description": "Invalid input"}}
 
 
+def _covers(who: Principal, farmer_id: str, fpo_id: str | None) -> bool:
+    """May `who` see the data of this farmer (a member of `fpo_id`)?"""
+    if who.role == "platform_admin":
+        return True
+    if who.role == "farmer":
+        return who.farmer_id is not None and who.farmer_id == farmer_id
+    if who.role == "fpo_admin":
+        return who.fpo_id is not None and who.fpo_id == fpo_id
+    return False
+
+
 def create_app(db_path: Path, secret: bytes) -> FastAPI:
     db = ServingDB(db_path)
     app = FastAPI(title="Hasiru Mitra serving API", version="1",
@@ -148,11 +159,14 @@ def create_app(db_path: Path, secret: bytes) -> FastAPI:
                               "platform's services. Authenticate with `Authorization: Bearer <token>` "
                               "(`hasiru api-token --user-id ...`).")
 
-    def query(sql: str, params: list) -> list[dict]:
+    def current() -> Version:
         try:
-            cur = db.cursor()
+            return db.current()
         except NotPublished as e:
             raise ApiError(503, "not_published", str(e)) from None
+
+    def query(v: Version, sql: str, params: list) -> list[dict]:
+        cur = v.cursor()
         try:
             cur.execute(sql, params)
             cols = [d[0] for d in cur.description]
@@ -160,38 +174,33 @@ def create_app(db_path: Path, secret: bytes) -> FastAPI:
         finally:
             cur.close()
 
-    def principal(authorization: Annotated[str | None, Header(description="Bearer <token>")] = None) -> Principal:
+    @dataclass(frozen=True)
+    class Call:
+        """One request's view: the published version it reads and who is asking."""
+        v: Version
+        who: Principal
+
+    async def authenticate(authorization: Annotated[str | None, Header(description="Bearer <token>")] = None) -> Call:
         if not authorization or not authorization.startswith("Bearer "):
             raise ApiError(401, "unauthenticated", "send Authorization: Bearer <token>")
         try:
             user_id = tokens.verify(authorization.removeprefix("Bearer ").strip(), secret)
         except tokens.TokenError as e:
             raise ApiError(401, "invalid_token", str(e)) from None
-        rows = query("select user_id, role, farmer_id, fpo_id from api_principals where user_id = ?", [user_id])
-        if not rows:
+        v = current()
+        found = v.principals.get(user_id)
+        if found is None:
             raise ApiError(401, "unknown_user", f"user {user_id} is not an active platform user")
-        return Principal(**rows[0])
+        return Call(v, Principal(user_id, *found))
 
-    Caller = Annotated[Principal, Depends(principal)]
+    Caller = Annotated[Call, Depends(authenticate)]
 
-    def visible_farms_filter(p: Principal) -> tuple[str, list]:
-        if p.role == "platform_admin":
-            return "true", []
-        if p.role == "fpo_admin" and p.fpo_id:
-            return "fpo_id = ?", [p.fpo_id]
-        if p.role == "farmer" and p.farmer_id:
-            return "farmer_id = ?", [p.farmer_id]
-        return "false", []
+    def can_see_farm(c: Call, farm_id: str) -> bool:
+        owner = c.v.farm_owner.get(farm_id)
+        return owner is not None and _covers(c.who, *owner)
 
-    def can_see_farmer(p: Principal, farmer_id: str) -> bool:
-        if p.role == "platform_admin":
-            return True
-        if p.role == "farmer":
-            return p.farmer_id == farmer_id
-        if p.role == "fpo_admin" and p.fpo_id:
-            return bool(query("select 1 from api_farms where farmer_id = ? and fpo_id = ? limit 1", [farmer_id, p.fpo_id])
-                        or query("select 1 from api_principals where farmer_id = ? and fpo_id = ?", [farmer_id, p.fpo_id]))
-        return False
+    def can_see_farmer(c: Call, farmer_id: str) -> bool:
+        return farmer_id in c.v.farmer_fpo and _covers(c.who, farmer_id, c.v.farmer_fpo[farmer_id])
 
     @app.exception_handler(ApiError)
     async def api_error(_: Request, e: ApiError):
@@ -208,34 +217,31 @@ def create_app(db_path: Path, secret: bytes) -> FastAPI:
         return JSONResponse({"error": {"code": "http_" + str(e.status_code), "message": str(e.detail)}}, status_code=e.status_code)
 
     @app.get("/healthz", tags=["meta"], summary="Liveness and the published version (no authentication)")
-    def healthz() -> dict:
-        try:
-            return {"status": "ok", "version": db.version()}
-        except NotPublished as e:
-            raise ApiError(503, "not_published", str(e)) from None
+    async def healthz() -> dict:
+        current()
+        return {"status": "ok", "version": db.version()}
 
     @app.get("/v1/farms/{farm_id}/advisories", response_model=FarmAdvisories, responses=ERRORS, tags=["advisories"],
              summary="The latest advisory of each type for a farm")
-    def farm_advisories(caller: Caller, farm_id: Annotated[str, PathParam(pattern=ID)]) -> FarmAdvisories:
-        where, params = visible_farms_filter(caller)
-        if not query(f"select 1 from api_farms where farm_id = ? and {where}", [farm_id, *params]):
+    async def farm_advisories(c: Caller, farm_id: Annotated[str, PathParam(pattern=ID)]) -> FarmAdvisories:
+        if not can_see_farm(c, farm_id):
             raise ApiError(404, "not_found", f"farm {farm_id} not found")
-        rows = query("select * exclude (farm_id) from api_advisories where farm_id = ? order by advisory_type", [farm_id])
+        rows = query(c.v, "select * exclude (farm_id) from api_advisories where farm_id = ? order by advisory_type", [farm_id])
         return FarmAdvisories(farm_id=farm_id, advisories=[{**r, "inputs": json.loads(r["inputs"] or "{}")} for r in rows])
 
     @app.get("/v1/farmers/{farmer_id}/farms", responses=ERRORS, tags=["advisories"], summary="A farmer's farms")
-    def farmer_farms(caller: Caller, farmer_id: Annotated[str, PathParam(pattern=ID)]) -> list[dict]:
-        if not can_see_farmer(caller, farmer_id):
+    async def farmer_farms(c: Caller, farmer_id: Annotated[str, PathParam(pattern=ID)]) -> list[dict]:
+        if not can_see_farmer(c, farmer_id):
             raise ApiError(404, "not_found", f"farmer {farmer_id} not found")
-        return query("select farm_id, district, block_code, lat, lon, area_acres, soil_type, irrigation "
+        return query(c.v, "select farm_id, district, block_code, lat, lon, area_acres, soil_type, irrigation "
                      "from api_farms where farmer_id = ? order by farm_id", [farmer_id])
 
     @app.get("/v1/forecasts", response_model=PriceForecast, responses=ERRORS, tags=["markets"],
              summary="The champion model's modal-price forecast for a mandi and commodity, with 80 % and 95 % intervals")
-    def forecasts(caller: Caller, mandi_code: Annotated[str, Query(pattern=ID, examples=["923"])],
+    async def forecasts(c: Caller, mandi_code: Annotated[str, Query(pattern=ID, examples=["923"])],
                   commodity: Annotated[str, Query(pattern=ID, examples=["onion"])],
                   days: Annotated[int, Query(ge=1, le=30)] = 30) -> PriceForecast:
-        rows = query("select * from api_price_forecasts where mandi_code = ? and commodity = ? order by forecast_date limit ?",
+        rows = query(c.v, "select * from api_price_forecasts where mandi_code = ? and commodity = ? order by forecast_date limit ?",
                      [mandi_code, commodity, days])
         if not rows:
             raise ApiError(404, "not_found", f"no forecast for {commodity} at mandi {mandi_code}")
@@ -245,12 +251,12 @@ def create_app(db_path: Path, secret: bytes) -> FastAPI:
 
     @app.get("/v1/mandis/nearest", response_model=list[MandiPrice], responses=ERRORS, tags=["markets"],
              summary="Nearest mandis to a point with their latest prices")
-    def nearest_mandis(caller: Caller, lat: Annotated[float, Query(ge=6, le=38, examples=[12.97])],
+    async def nearest_mandis(c: Caller, lat: Annotated[float, Query(ge=6, le=38, examples=[12.97])],
                        lon: Annotated[float, Query(ge=68, le=98, examples=[77.59])],
                        commodity: Annotated[str | None, Query(pattern=ID)] = None,
                        limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 10) -> list[MandiPrice]:
         # equirectangular distance: exact enough within a state, and cheap
-        rows = query(f"""
+        rows = query(c.v, f"""
             select *, 6371 * sqrt(pow(radians(lat - ?), 2) + pow(radians(lon - ?) * cos(radians(?)), 2)) as distance_km
             from api_mandi_latest_prices where {'commodity = ?' if commodity else 'true'}
             order by distance_km, mandi_code, commodity limit ?""",
@@ -259,10 +265,10 @@ def create_app(db_path: Path, secret: bytes) -> FastAPI:
 
     @app.get("/v1/fpos/{fpo_id}/summary", response_model=FpoSummary, responses=ERRORS, tags=["fpo"],
              summary="An FPO's members, crops, orders and certification (its admin or a platform admin)")
-    def fpo_summary(caller: Caller, fpo_id: Annotated[str, PathParam(pattern=ID)]) -> FpoSummary:
-        if not (caller.role == "platform_admin" or (caller.role == "fpo_admin" and caller.fpo_id == fpo_id)):
+    async def fpo_summary(c: Caller, fpo_id: Annotated[str, PathParam(pattern=ID)]) -> FpoSummary:
+        if not (c.who.role == "platform_admin" or (c.who.role == "fpo_admin" and c.who.fpo_id == fpo_id)):
             raise ApiError(404, "not_found", f"FPO {fpo_id} not found")
-        rows = query("select * from api_fpo_overview where fpo_id = ? order by crop_year desc, season, crop", [fpo_id])
+        rows = query(c.v, "select * from api_fpo_overview where fpo_id = ? order by crop_year desc, season, crop", [fpo_id])
         if not rows:
             raise ApiError(404, "not_found", f"FPO {fpo_id} not found")
         head = rows[0]
@@ -272,11 +278,11 @@ def create_app(db_path: Path, secret: bytes) -> FastAPI:
 
     @app.get("/v1/farmers/{farmer_id}/digests", response_model=list[Digest], responses=ERRORS, tags=["sms"],
              summary="A farmer's recent SMS digests and alerts, newest first")
-    def farmer_digests(caller: Caller, farmer_id: Annotated[str, PathParam(pattern=ID)],
+    async def farmer_digests(c: Caller, farmer_id: Annotated[str, PathParam(pattern=ID)],
                        limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 10) -> list[Digest]:
-        if not can_see_farmer(caller, farmer_id):
+        if not can_see_farmer(c, farmer_id):
             raise ApiError(404, "not_found", f"farmer {farmer_id} not found")
-        rows = query("select * from api_digests where farmer_id = ? and status <> 'suppressed' "
+        rows = query(c.v, "select * from api_digests where farmer_id = ? and status <> 'suppressed' "
                      "order by scheduled_at desc, message_id limit ?", [farmer_id, limit])
         return [Digest(**r) for r in rows]
 

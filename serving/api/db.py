@@ -23,11 +23,27 @@ class NotPublished(RuntimeError):
     pass
 
 
+class Version:
+    """One published file, open: its connection and, in memory, who may see what (principals, and the
+    owner and FPO of every farm and farmer), which every request checks before reading data."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection):
+        self.con = con
+        self.principals = {u: (r, f, o) for u, r, f, o in con.sql("select user_id, role, farmer_id, fpo_id from api_principals").fetchall()}
+        farms = con.sql("select farm_id, farmer_id, fpo_id from api_farms").fetchall()
+        self.farm_owner = {a: (b, c) for a, b, c in farms}
+        self.farmer_fpo = {b: c for _, b, c in farms}
+        self.farmer_fpo.update({f: o for _, f, o in self.principals.values() if f is not None and f not in self.farmer_fpo})
+
+    def cursor(self) -> duckdb.DuckDBPyConnection:
+        return self.con.cursor()
+
+
 class ServingDB:
     def __init__(self, path: Path):
         self.path = path
         self._lock = threading.Lock()
-        self._con: duckdb.DuckDBPyConnection | None = None
+        self._current: Version | None = None
         self._inode: int | None = None
         self._link: Path | None = None
         self._readers = path.parent / ".readers"
@@ -49,26 +65,26 @@ class ServingDB:
             os.link(self.path, link)
         except FileExistsError:
             pass
-        con = duckdb.connect(str(link), read_only=True)
+        version = Version(duckdb.connect(str(link), read_only=True))
         old, self._link = self._link, link
-        # the previous connection is dropped, not closed: cursors still using it finish first
-        self._con, self._inode = con, os.stat(link).st_ino
+        # the previous version is dropped, not closed: requests still using it finish first
+        self._current, self._inode = version, os.stat(link).st_ino
         if old is not None and old != link:
             old.unlink(missing_ok=True)
 
-    def cursor(self) -> duckdb.DuckDBPyConnection:
+    def current(self) -> Version:
         try:
             inode = os.stat(self.path).st_ino
         except FileNotFoundError:
             raise NotPublished(f"{self.path}: not published yet (run `hasiru publish`)") from None
-        if inode != self._inode or self._con is None:
+        if inode != self._inode or self._current is None:
             with self._lock:
-                if inode != self._inode or self._con is None:
+                if inode != self._inode or self._current is None:
                     self._open_current()
-        return self._con.cursor()
+        return self._current
 
     def version(self) -> str:
-        cur = self.cursor()
+        cur = self.current().cursor()
         try:
             return cur.execute("select version from _serving_meta").fetchall()[0][0]
         finally:
