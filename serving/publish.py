@@ -79,9 +79,11 @@ def _api_tables(progress: Callable[[str], None] | None):
         from hasiru import lake_views
 
         lake = lake_views.connect()
+        lake.execute("set enable_progress_bar = false")
         counts: dict[str, int] = {}
-        for statement in API_TABLES_SQL.read_text().split(";"):
-            sql = "\n".join(line for line in statement.splitlines() if not line.strip().startswith("--")).strip()
+        text = "\n".join(line for line in API_TABLES_SQL.read_text().splitlines() if not line.strip().startswith("--"))
+        for statement in text.split(";"):
+            sql = statement.strip()
             if not sql:
                 continue
             found = re.fullmatch(r"create table (\w+) as\s+(.*)", sql, flags=re.DOTALL | re.IGNORECASE)
