@@ -170,3 +170,13 @@ def test_serve_without_a_secret_says_what_to_set(lake_env):
     env = {k: v for k, v in os.environ.items() if k != "HASIRU_API_SECRET"}
     done = subprocess.run([sys.executable, "-m", "hasiru", "serve"], env=env, capture_output=True, text=True)
     assert done.returncode != 0 and "HASIRU_API_SECRET" in done.stderr
+
+
+def test_no_phone_number_reaches_the_api_database(client):
+    import duckdb
+
+    with duckdb.connect(str(api_path()), read_only=True) as con:
+        columns = con.sql("select table_name, column_name from information_schema.columns").fetchall()
+        assert not [c for c in columns if "phone" in c[1].lower()]
+        texts = " ".join(str(r) for t in {c[0] for c in columns} for r in con.sql(f'select * from "{t}"').fetchall())
+    assert "+9198000000" not in texts and "9800000001" not in texts

@@ -205,3 +205,17 @@ def test_gateway_settings_errors_name_what_is_missing():
         from_env({})
     with pytest.raises(GatewayConfigError, match="HASIRU_SMS_API_KEY, HASIRU_SMS_SENDER_ID"):
         from_env({"HASIRU_SMS_GATEWAY": "http", "HASIRU_SMS_GATEWAY_URL": "http://x", "HASIRU_DLT_ENTITY_ID": "1"})
+
+
+def test_the_outbox_asset_queues_through_dagster(lake_env):
+    import dagster as dg
+
+    from dagster_project.delivery.sms import sms_outbox
+
+    tiny_lake()
+    result = dg.materialize([sms_outbox], partition_key=str(DAY),
+                            run_config={"ops": {"delivery__sms_outbox": {"config": {"force_digests": False}}}})
+    assert result.success
+    meta = result.asset_materializations_for_node("delivery__sms_outbox")[0].metadata
+    assert meta["digests"].value == 2 and meta["alerts"].value == 1 and meta["suppressed"].value == 3  # DAY is a Tuesday
+    assert delta_io.row_count(SMS_OUTBOX) == 6
