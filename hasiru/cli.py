@@ -20,13 +20,7 @@ def _today_ist() -> dt.date:
     return dt.datetime.now(IST).date()
 
 
-def _date(ctx, param, value):
-    if value is None:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(f"{value!r} is not a date (YYYY-MM-DD)") from None
+from hasiru.cli_common import date_option as _date  # noqa: E402
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

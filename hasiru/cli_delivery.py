@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
 import os
@@ -12,13 +13,7 @@ import click
 from hasiru import console
 
 
-def _date(ctx, param, value):
-    if value is None:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(f"{value!r} is not a date (YYYY-MM-DD)") from None
+from hasiru.cli_common import date_option as _date
 
 
 @click.group()
@@ -39,37 +34,37 @@ def queue(day: dt.date | None, force_digest: bool | None) -> None:
     click.echo(f"sms {day}: {stats['inserted']:,} new messages in the outbox ({stats})")
 
 
-@sms.command()
-@click.option("--limit", type=click.IntRange(1), help="Send at most this many messages.")
-def send(limit: int | None) -> None:
-    """Send what is due through the gateway configured by HASIRU_SMS_GATEWAY (README, "SMS")."""
+@contextlib.contextmanager
+def _gateway():
     from sms.gateway import GatewayConfigError, from_env
-    from sms.sender import send_due
 
     try:
         gateway = from_env()
     except GatewayConfigError as e:
         raise click.ClickException(str(e)) from None
     try:
-        click.echo(f"sms sent: {send_due(gateway, limit=limit, progress=console.progress)}")
+        yield gateway
     finally:
         gateway.close()
+
+
+@sms.command()
+@click.option("--limit", type=click.IntRange(1), help="Send at most this many messages.")
+def send(limit: int | None) -> None:
+    """Send what is due through the gateway configured by HASIRU_SMS_GATEWAY (README, "SMS")."""
+    from sms.sender import send_due
+
+    with _gateway() as gateway:
+        click.echo(f"sms sent: {send_due(gateway, limit=limit, progress=console.progress)}")
 
 
 @sms.command()
 def receipts() -> None:
     """Ask the gateway for the delivery status of every sent message."""
-    from sms.gateway import GatewayConfigError, from_env
     from sms.sender import poll_receipts
 
-    try:
-        gateway = from_env()
-    except GatewayConfigError as e:
-        raise click.ClickException(str(e)) from None
-    try:
+    with _gateway() as gateway:
         click.echo(f"sms receipts: {poll_receipts(gateway, progress=console.progress)}")
-    finally:
-        gateway.close()
 
 
 @sms.command()
