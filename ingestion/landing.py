@@ -52,3 +52,14 @@ def read(rel_path: str) -> bytes:
 
 def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
+
+
+def write(source: str, day: dt.date, name: str, data: bytes) -> str:
+    """Land a payload pulled from a server or API: written as `<name>.part` and renamed, so the loader
+    never sees half a file. Returns the landing-relative path."""
+    path = partition_dir(source, day) / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    part = path.with_name(path.name + ".part")
+    part.write_bytes(data)
+    part.replace(path)
+    return path.relative_to(root()).as_posix()

@@ -265,3 +265,12 @@ SMS_DND = register(TableSpec(
     pa.schema([("phone", STR), ("source", STR), ("added_at", UTC_TS)]),
     "Numbers not to send to (the operator's NCPR do-not-disturb scrub and the platform's own list), E.164.",
     (), ("phone",)))
+
+# --- written by the pulling connectors (ingestion/connectors/)
+WATERMARKS = register(TableSpec(
+    "ops.source_watermarks",
+    pa.schema([("source", pa.string()), ("stream", pa.string()), ("watermark", UTC_TS), ("watermark_key", pa.string()),
+               ("updated_at", UTC_TS), ("detail", pa.string())]),
+    "How far each connector has pulled each stream (an InfluxDB measurement, a PostgreSQL table, an API): the "
+    "time up to which everything is landed, and for keyset pagination the last key at that time.",
+    (), ("source", "stream")))

@@ -1,0 +1,146 @@
+"""Sensor readings from InfluxDB over its v1 HTTP API (InfluxQL on /query; served by InfluxDB 1.x and,
+for compatibility, 2.x and 3.x), landed as line protocol for the sensors source.
+
+Per measurement, one watermark: the end of the last window fully landed. Each sync re-pulls a
+look-back before the watermark (late points: the overlap is absorbed by silver's dedupe on sensor and
+time), then pulls forward in windows of `chunk` up to `now - settle` (points still arriving are left for
+the next sync). Each window is landed as one file and then the watermark moves to its end, so a server
+that dies mid-pull leaves the watermark at the last complete window. Points keep the tags and field
+types InfluxDB has for them; unknown tags or mistyped fields reach the line-protocol parser as sent,
+which quarantines them with the reason.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from ingestion import landing
+from ingestion.connectors import SourceUnavailable, watermarks
+from ingestion.connectors.http import RetryingClient
+
+SOURCE = "sensors"
+IST = dt.timezone(dt.timedelta(hours=5, minutes=30))
+
+
+@dataclass(frozen=True)
+class InfluxSettings:
+    url: str
+    database: str
+    measurements: tuple[str, ...] = ("soil",)
+    username: str | None = None
+    password: str | None = None
+    chunk: dt.timedelta = dt.timedelta(hours=6)
+    lookback: dt.timedelta = dt.timedelta(hours=2)
+    settle: dt.timedelta = dt.timedelta(minutes=5)
+    initial_start: dt.timedelta = dt.timedelta(days=2)  # how far back the first sync of a measurement starts
+    timeout_s: float = 30.0
+    retries: int = 3
+
+    @classmethod
+    def from_env(cls) -> "InfluxSettings":
+        url = os.environ.get("HASIRU_INFLUX_URL")
+        if not url:
+            raise SourceUnavailable("HASIRU_INFLUX_URL is not set (e.g. http://influx.internal:8086); see README, section Connectors")
+        return cls(url=url, database=os.environ.get("HASIRU_INFLUX_DB", "sensors"),
+                   measurements=tuple(os.environ.get("HASIRU_INFLUX_MEASUREMENTS", "soil").split(",")),
+                   username=os.environ.get("HASIRU_INFLUX_USER"), password=os.environ.get("HASIRU_INFLUX_PASSWORD"),
+                   lookback=dt.timedelta(minutes=int(os.environ.get("HASIRU_INFLUX_LOOKBACK_MINUTES", "120"))))
+
+
+def _escape_key(s: str) -> str:
+    return s.replace(",", r"\,").replace("=", r"\=").replace(" ", r"\ ")
+
+
+def _field(value, kind: str) -> str | None:
+    if value is None:
+        return None
+    if kind == "integer":
+        return f"{int(value)}i"
+    if kind == "boolean":
+        return "true" if value else "false"
+    if kind == "string":
+        return '"' + str(value).replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return repr(float(value))
+
+
+def _rfc3339(ts: dt.datetime) -> str:
+    return ts.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+class InfluxConnector:
+    def __init__(self, settings: InfluxSettings):
+        self.s = settings
+        params = {"db": settings.database}
+        if settings.username:
+            params.update(u=settings.username, p=settings.password or "")
+        self.params = params
+        self.http = RetryingClient("InfluxDB", settings.url, timeout_s=settings.timeout_s, retries=settings.retries)
+
+    def ping(self) -> None:
+        resp = self.http.get("/ping")
+        if resp.status_code != 204:
+            raise SourceUnavailable(f"InfluxDB at {self.s.url}/ping answered HTTP {resp.status_code}")
+
+    def _query(self, q: str, **extra) -> list[dict]:
+        resp = self.http.get("/query", params={**self.params, "q": q, **extra})
+        if resp.status_code != 200:
+            raise SourceUnavailable(f"InfluxDB query failed (HTTP {resp.status_code}): {resp.text[:300]}")
+        try:
+            results = resp.json()["results"]
+        except (ValueError, KeyError) as e:
+            raise SourceUnavailable(f"InfluxDB answered something that is not a query result: {resp.text[:200]}") from e
+        errors = [r["error"] for r in results if "error" in r]
+        if errors:
+            raise SourceUnavailable(f"InfluxDB query error: {errors[0]}")
+        return results
+
+    def field_types(self, measurement: str) -> dict[str, str]:
+        series = self._query(f'SHOW FIELD KEYS FROM "{measurement}"')[0].get("series", [])
+        return {k: t for s in series for k, t in s["values"]}
+
+    def pull_window(self, measurement: str, start: dt.datetime, end: dt.datetime, types: dict[str, str]) -> tuple[bytes, int]:
+        """Line protocol of every point in [start, end), and the number of points."""
+        q = (f'SELECT * FROM "{measurement}" WHERE time >= \'{_rfc3339(start)}\' AND time < \'{_rfc3339(end)}\' GROUP BY *')
+        lines = []
+        for result in self._query(q, epoch="ns"):
+            for series in result.get("series", []):
+                tags = "".join(f",{_escape_key(k)}={_escape_key(v)}" for k, v in sorted(series.get("tags", {}).items()) if v != "")
+                cols = series["columns"]
+                for row in series["values"]:
+                    fields = [(c, _field(v, types.get(c, "float"))) for c, v in zip(cols[1:], row[1:])]
+                    body = ",".join(f"{_escape_key(c)}={v}" for c, v in fields if v is not None)
+                    if body:
+                        lines.append(f"{_escape_key(series['name'])}{tags} {body} {row[0]}")
+        return ("\n".join(lines) + "\n").encode() if lines else b"", len(lines)
+
+    def sync(self, now: dt.datetime | None = None, progress: Callable[[str], None] = lambda _: None) -> dict:
+        """Pull every measurement up to now - settle; returns per measurement the points and files landed."""
+        now = now or dt.datetime.now(dt.timezone.utc)
+        self.ping()  # down at the start: a clear error, nothing moved
+        until = now - self.s.settle
+        out = {}
+        for m in self.s.measurements:
+            mark, _ = watermarks.get("influxdb", m)
+            start = (mark - self.s.lookback) if mark else now - self.s.initial_start
+            types = self.field_types(m)
+            points, files = 0, []
+            while start < until:
+                end = min(start + self.s.chunk, until)
+                data, n = self.pull_window(m, start, end, types)
+                if n:
+                    name = f"influx_{m}_{start:%Y%m%dT%H%M%S}_{end:%Y%m%dT%H%M%S}.lp"
+                    files.append(landing.write(SOURCE, now.astimezone(IST).date(), name, data))
+                    points += n
+                if mark is None or end > mark:  # only forward: a look-back window never moves it back
+                    watermarks.set("influxdb", m, end, detail=f"{points} points in {len(files)} files this sync")
+                    mark = end
+                start = end
+            out[m] = {"points": points, "files": files, "watermark": mark}
+            progress(f"influxdb {m}: {points:,} points in {len(files)} files; watermark {mark}")
+        return out
+
+    def close(self) -> None:
+        self.http.close()

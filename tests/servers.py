@@ -1,0 +1,111 @@
+"""Real servers for the connector tests, started on loopback in a temporary folder: InfluxDB and
+PostgreSQL from Debian's packages (`.ci/run` installs them). Each skips with the reason when its
+binary is missing (a developer machine without the package), never silently passes."""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import subprocess
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Influx:
+    def __init__(self, root: Path):
+        if not shutil.which("influxd"):
+            pytest.skip("influxd not installed (apt-get install influxdb; .ci/run does)")
+        self.root, self.port = root, free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        root.mkdir(parents=True, exist_ok=True)
+        (root / "influxdb.conf").write_text(f"""
+reporting-enabled = false
+bind-address = "127.0.0.1:{free_port()}"
+[meta]
+  dir = "{root}/meta"
+[data]
+  dir = "{root}/data"
+  wal-dir = "{root}/wal"
+  query-log-enabled = false
+[http]
+  bind-address = "127.0.0.1:{self.port}"
+  log-enabled = false
+[monitor]
+  store-enabled = false
+[ifql]
+  enabled = false
+""")
+        self.proc: subprocess.Popen | None = None
+
+    def start(self) -> "Influx":
+        self.proc = subprocess.Popen(["influxd", "-config", str(self.root / "influxdb.conf")],
+                                     stdout=subprocess.DEVNULL, stderr=(self.root / "influxd.log").open("ab"))
+        for _ in range(200):
+            try:
+                if httpx.get(f"{self.url}/ping", timeout=1).status_code == 204:
+                    return self
+            except httpx.TransportError:
+                time.sleep(0.05)
+        raise RuntimeError(f"influxd did not start: {(self.root / 'influxd.log').read_text()[-2000:]}")
+
+    def stop(self) -> None:
+        if self.proc and self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait(10)
+
+    def query(self, q: str, db: str | None = None) -> dict:
+        return httpx.post(f"{self.url}/query", params={"q": q, **({"db": db} if db else {})}).json()
+
+    def write(self, db: str, line_protocol: bytes) -> None:
+        resp = httpx.post(f"{self.url}/write", params={"db": db, "precision": "ns"}, content=line_protocol, timeout=60)
+        assert resp.status_code == 204, resp.text
+
+
+class Postgres:
+    BIN = Path("/usr/lib/postgresql/15/bin")
+
+    def __init__(self, root: Path):
+        if not (self.BIN / "initdb").exists():
+            pytest.skip("PostgreSQL 15 not installed (apt-get install postgresql; .ci/run does)")
+        self.root, self.port = root, free_port()
+        self.data, self.sock = root / "data", root / "sock"
+
+    def _as_postgres(self, *args: str) -> subprocess.CompletedProcess:
+        # initdb refuses to run as root (DESIGN.md): run the server tools as the postgres user
+        cmd = ["runuser", "-u", "postgres", "--", *args] if _is_root() else list(args)
+        return subprocess.run(cmd, capture_output=True, text=True)
+
+    def start(self) -> "Postgres":
+        self.root.mkdir(parents=True, exist_ok=True)
+        self.sock.mkdir(exist_ok=True)
+        if _is_root():
+            shutil.chown(self.root, "postgres")
+            shutil.chown(self.sock, "postgres")
+        done = self._as_postgres(str(self.BIN / "initdb"), "-D", str(self.data), "-U", "postgres", "--auth=trust", "-E", "UTF8")
+        assert done.returncode == 0, done.stderr
+        done = self._as_postgres(str(self.BIN / "pg_ctl"), "-D", str(self.data), "-l", str(self.root / "pg.log"), "-w", "start",
+                                 "-o", f"-k {self.sock} -p {self.port} -c listen_addresses=127.0.0.1 -c fsync=off")
+        assert done.returncode == 0, done.stderr + (self.root / "pg.log").read_text()
+        return self
+
+    @property
+    def dsn(self) -> str:
+        return f"postgresql://postgres@127.0.0.1:{self.port}/postgres"
+
+    def stop(self) -> None:
+        self._as_postgres(str(self.BIN / "pg_ctl"), "-D", str(self.data), "-m", "immediate", "stop")
+
+
+def _is_root() -> bool:
+    import os
+
+    return os.geteuid() == 0
