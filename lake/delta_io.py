@@ -112,7 +112,8 @@ def _ensure_exists(spec: TableSpec) -> DeltaTable:
 def append(spec: TableSpec, data: pa.Table) -> None:
     data = conform(spec, data)
     _ensure_exists(spec)
-    _with_retry(spec.name, lambda: write_deltalake(table_uri(spec), data, mode="append",
+    # schema_mode="merge": a column added to the declaration is added to an existing table
+    _with_retry(spec.name, lambda: write_deltalake(table_uri(spec), data, mode="append", schema_mode="merge",
                                                    storage_options=storage_options() or None))
 
 
@@ -121,7 +122,7 @@ def replace_where(spec: TableSpec, data: pa.Table, predicate: str) -> None:
     data = conform(spec, data)
     _ensure_exists(spec)
     _with_retry(spec.name, lambda: write_deltalake(table_uri(spec), data, mode="overwrite", predicate=predicate,
-                                                   storage_options=storage_options() or None))
+                                                   schema_mode="merge", storage_options=storage_options() or None))
 
 
 def replace_all(spec: TableSpec, data: pa.Table) -> None:

@@ -183,14 +183,22 @@ APP_TABLES: dict[str, list[tuple[str, pa.DataType]]] = {
                           ("reported_issue", STR), ("rating", I64), ("created_at", UTC_TS)],
     "call_logs": [("call_id", STR), ("farmer_id", STR), ("started_at", UTC_TS), ("duration_s", I64),
                   ("language", STR), ("intent", STR)],
+    # not a PostgreSQL table: keys found gone from the app database by the extractor's key reconciliation
+    # (hard deletes), one row per table and key; silver marks those rows deleted
+    "deleted_keys": [("deletion_id", STR), ("table_name", STR), ("key", STR), ("detected_at", UTC_TS)],
 }
+# Columns a newer app database has that the declaration above does not yet: kept per row as a JSON
+# object {column: text} in `extra_columns`, so nothing is lost until the column is declared.
+EXTRA_COLUMNS = "extra_columns"
 
 APP = {
     name: bronze(
         f"app_{name}",
         "app",
-        cols,
+        cols + [(EXTRA_COLUMNS, STR)],
         (cols[0][0],),
+        "Keys the extractor found gone from the app's PostgreSQL (hard deletes), per table and key, with when."
+        if name == "deleted_keys" else
         f"The app's `{name}` table as extracted from PostgreSQL (one row per extracted row version).",
     )
     for name, cols in APP_TABLES.items()

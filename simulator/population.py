@@ -53,6 +53,8 @@ class Population:
 
 
 def _ids(prefix: str, n: int, width: int) -> np.ndarray:
+    if n == 0:  # e.g. no farm with a sensor in a tiny world; numpy's zfill fails on an empty array
+        return np.array([], dtype=f"<U{len(prefix) + width}")
     return np.char.add(prefix, np.char.zfill(np.arange(1, n + 1).astype(str), width))
 
 

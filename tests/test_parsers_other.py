@@ -78,8 +78,14 @@ def test_app_extract_types_nulls_and_schema_drift():
     assert t.to_pylist()[0]["ordered_at"] == dt.datetime(2026, 11, 19, 1, 57, 5, tzinfo=dt.timezone.utc)
     reasons = p.rejects.table()["reason"].to_pylist()
     assert any("ordered_at" in r for r in reasons) and any("order_id: missing" in r for r in reasons)
-    with pytest.raises(FileRejected, match=r"undeclared \['discount_rs'\]"):
-        app_csv.parse(text.replace("updated_at\n", "updated_at,discount_rs\n", 1).encode(), "orders.csv")
+    # a column the declaration does not know (a newer app database) is kept, as JSON, not dropped
+    newer = text.replace("updated_at\n", "updated_at,discount_rs\n", 1).replace("+05:30\n", "+05:30,12.5\n")
+    kept = app_csv.parse(newer.encode(), "orders.csv").tables["bronze.app_orders"]
+    assert kept["extra_columns"].to_pylist()[0] == '{"discount_rs": "12.5"}'
+    assert t["extra_columns"].null_count == t.num_rows
+    # a declared column that is missing is a clear error
+    with pytest.raises(FileRejected, match=r"columns \['total_rs'\] of the declared app table orders are missing"):
+        app_csv.parse(text.replace(",total_rs", "").replace(",450,", ",").encode(), "orders.csv")
     with pytest.raises(FileRejected, match="no app table 'invoices'"):
         app_csv.parse(text.encode(), "invoices.csv")
 

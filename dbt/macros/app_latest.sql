@@ -1,5 +1,6 @@
 {#- Silver for an app table: the latest version of each row (by the app's updated_at when it has one,
-    then by delivery), load metadata dropped, soft deletes as a flag. -#}
+    then by delivery), load metadata dropped. Deleted: soft (deleted_at set) or hard (the extractor's
+    key reconciliation found the key gone from PostgreSQL after this version was written). -#}
 {% macro app_latest(table, key, version_column=none) %}
 with source as (
     select * from {{ source('app', 'app_' ~ table) }}
@@ -8,11 +9,18 @@ with source as (
 latest as (
     {{ latest_version('source', [key],
         (version_column ~ ' desc nulls last, ' if version_column else '') ~ 'loaded_at desc, landing_date desc, source_row desc') }}
+),
+
+hard_deleted as (
+    select key, detected_at from {{ ref('stg_app__deleted_keys') }} where table_name = '{{ table }}'
 )
 
 select
-    * exclude (source_file, source_row, load_id, loaded_at),
+    latest.* exclude (source_file, source_row, load_id, loaded_at),
     {%- set cols = adapter.get_columns_in_relation(source('app', 'app_' ~ table)) | map(attribute='name') | list %}
-    {% if 'deleted_at' in cols %}deleted_at is not null{% else %}false{% endif %} as is_deleted,
+    ({% if 'deleted_at' in cols %}latest.deleted_at is not null or {% endif %}hard_deleted.key is not null) as is_deleted,
 from latest
+left join hard_deleted on hard_deleted.key = latest.{{ key }}
+    {#- a key deleted and later inserted again is alive: its new version is newer than the deletion -#}
+    {% if version_column %} and hard_deleted.detected_at > latest.{{ version_column }}{% endif %}
 {% endmacro %}

@@ -4,13 +4,15 @@ The file is named after its table: `<table>.csv` (or `<table>__<anything>.csv`).
 
 from __future__ import annotations
 
+import json
+
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from ingestion.columns import RowIssues, typed
 from ingestion.parsed import FileRejected, ParsedFile
 from ingestion.parsers.csv_rows import read_csv, split_by_width
-from lake.tables import APP_TABLES
+from lake.tables import APP_TABLES, EXTRA_COLUMNS
 
 
 def table_of(file_name: str) -> str:
@@ -18,6 +20,15 @@ def table_of(file_name: str) -> str:
     if stem not in APP_TABLES:
         raise FileRejected(f"{file_name}: no app table {stem!r}; known: {', '.join(APP_TABLES)}")
     return stem
+
+
+def _extra_json(columns: list[pa.Array], names: list[str], n: int) -> pa.Array:
+    """Undeclared columns (a newer app database) as one JSON object per row, {column: text or null}."""
+    if not names:
+        return pa.nulls(n, pa.string())
+    values = [c.to_pylist() for c in columns]
+    return pa.array([json.dumps({k: (v[i] if v[i] != "" else None) for k, v in zip(names, values)}, ensure_ascii=False)
+                     for i in range(n)], pa.string())
 
 
 def parse(data: bytes, file_name: str) -> ParsedFile:
@@ -28,14 +39,15 @@ def parse(data: bytes, file_name: str) -> ParsedFile:
     body = read_csv(data, file_name, parsed, target)
     names = [c for c, _ in declared]
     missing = [c for c in names if c not in body.header]
-    extra = [c for c in body.header if c not in names]
-    if missing or extra:
-        raise FileRejected(f"{file_name}: columns differ from the declared app table {name}: "
-                           f"missing {missing}, undeclared {extra} (a schema change in the app database?)")
+    if missing:
+        raise FileRejected(f"{file_name}: columns {missing} of the declared app table {name} are missing "
+                           f"(dropped in the app database? see lake/tables.py APP_TABLES)")
+    extra = [c for c in body.header if c not in names and c != EXTRA_COLUMNS]
     body = split_by_width(body, len(body.header), target, parsed)
     cols = dict(zip(body.header, body.columns(len(body.header))))
     issues = RowIssues(len(body.rows))
     payload = {c: typed(cols[c], c, t, issues) for c, t in declared}
+    payload[EXTRA_COLUMNS] = _extra_json([cols[c] for c in extra], extra, len(body.rows))
     key = names[0]
     issues.flag(pc.is_null(payload[key]), f"{key}: missing (primary key)")
     # Each extract holds one version per row; a repeat of the whole row is a duplicate delivery.
