@@ -4,7 +4,16 @@
      "responses": [{"block_code": ..., "response": <provider body>}]}
 
 `onecall` bodies carry `daily` forecasts (`rain` is absent on dry days, as in the real API);
-`day_summary` bodies are one observed day.
+`day_summary` bodies are one observed day. The last link of the fallback chain, the India
+Meteorological Department's district forecast, comes as endpoint `imd/district_forecast` with
+responses `[{"district", "blocks": [{"block_code", "lat", "lon"}, ...], "response": <IMD body>}]`; the IMD body:
+
+    {"District": "BAGALKOTE", "Issue_Date": "2026-11-26", "Issue_Time": "13:00",
+     "Forecast": [{"Date": "2026-11-27", "Max_Temp": 31.0, "Min_Temp": 18.0, "Rainfall_mm": 2.5,
+                   "RH_Max": 80, "RH_Min": 45, "Wind_Speed_kmph": 10}, ...]}
+
+A district forecast stands for each of its blocks (coarser; the row's provider says so), issued at
+the IMD's own issue time (IST).
 """
 
 from __future__ import annotations
@@ -20,6 +29,9 @@ from ingestion.parsed import FileRejected, ParsedFile
 OBS, FC = "bronze.weather_observations", "bronze.weather_forecasts"
 IST = dt.timezone(dt.timedelta(hours=5, minutes=30))
 RANGES = {"temp": (-10.0, 55.0), "humidity": (0.0, 100.0), "rain": (0.0, 1000.0), "wind": (0.0, 80.0), "pop": (0.0, 1.0)}
+
+
+ENDPOINTS = ("onecall", "onecall/day_summary", "imd/district_forecast")
 
 
 class Missing(Exception):
@@ -52,8 +64,8 @@ def _envelope(data: bytes, name: str) -> dict:
     missing = [k for k in ("provider", "endpoint", "fetched_at", "responses") if k not in doc]
     if missing:
         raise FileRejected(f"{name}: envelope lacks {missing}")
-    if doc["endpoint"] not in ("onecall", "onecall/day_summary"):
-        raise FileRejected(f"{name}: unknown endpoint {doc['endpoint']!r} (expected onecall or onecall/day_summary)")
+    if doc["endpoint"] not in ENDPOINTS:
+        raise FileRejected(f"{name}: unknown endpoint {doc['endpoint']!r} (expected one of {', '.join(ENDPOINTS)})")
     if not isinstance(doc["responses"], list):
         raise FileRejected(f"{name}: 'responses' is not a list")
     try:
@@ -68,7 +80,7 @@ def parse(data: bytes, file_name: str, today: dt.date) -> ParsedFile:
     fetched_at = dt.datetime.fromisoformat(doc["fetched_at"])
     if fetched_at.tzinfo is None:
         fetched_at = fetched_at.replace(tzinfo=IST)
-    forecast = doc["endpoint"] == "onecall"
+    forecast = doc["endpoint"] in ("onecall", "imd/district_forecast")
     target = FC if forecast else OBS
     parsed = ParsedFile()
     rows: list[dict] = []
@@ -77,11 +89,32 @@ def parse(data: bytes, file_name: str, today: dt.date) -> ParsedFile:
     for i, item in enumerate(doc["responses"], 1):
         raw = json.dumps(item)[:2000]
         try:
-            block = _get(item, "block_code")
             body = _get(item, "response")
-            base = {"provider": doc["provider"], "block_code": _text(block), "lat": _text(_get(body, "lat")),
-                    "lon": _text(_get(body, "lon"))}
-            if forecast:
+            if doc["endpoint"] != "imd/district_forecast":
+                base = {"provider": doc["provider"], "block_code": _text(_get(item, "block_code")), "lat": _text(_get(body, "lat")),
+                        "lon": _text(_get(body, "lon"))}
+            if doc["endpoint"] == "imd/district_forecast":
+                issued = dt.datetime.fromisoformat(f"{_get(body, 'Issue_Date')}T{_get(body, 'Issue_Time')}").replace(tzinfo=IST)
+                days = _get(body, "Forecast")
+                if not isinstance(days, list) or not days:
+                    raise Missing("Forecast (empty)")
+                for b in _get(item, "blocks"):
+                    for k, d in enumerate(days):
+                        parsed.rows_read += 1
+                        try:
+                            wind = _get(d, "Wind_Speed_kmph")
+                            rh = [_get(d, "RH_Max"), _get(d, "RH_Min")]
+                            rows.append({"provider": doc["provider"], "block_code": _text(_get(b, "block_code")),
+                                         "lat": _text(_get(b, "lat")), "lon": _text(_get(b, "lon")), "issued_at": issued,
+                                         "forecast_date": dt.date.fromisoformat(_get(d, "Date")),
+                                         "temp_min_c": _text(_get(d, "Min_Temp")), "temp_max_c": _text(_get(d, "Max_Temp")),
+                                         "humidity_pct": _text(None if None in rh else (float(rh[0]) + float(rh[1])) / 2),
+                                         "rain_mm": _text(_get(d, "Rainfall_mm")), "rain_probability_pct": None,
+                                         "wind_speed_m_s": _text(None if wind is None else float(wind) / 3.6)})
+                            numbers.append(i); raws.append(raw)  # noqa: E702
+                        except (Missing, TypeError, ValueError) as exc:
+                            rej[0].append(i); rej[1].append(f"responses[{i - 1}].Forecast[{k}]: missing or bad {exc}"); rej[2].append(raw)  # noqa: E702
+            elif forecast:
                 daily = _get(body, "daily")
                 if not isinstance(daily, list) or not daily:
                     raise Missing("daily (empty)")
