@@ -103,7 +103,8 @@ class ParsedBatch:
         for target, t in parsed.tables.items():
             t = t.append_column("source_file", pa.repeat(pa.scalar(rel_path, pa.string()), t.num_rows))
             have = self.parsed.tables.get(target)
-            self.parsed.tables[target] = t if have is None else pa.concat_tables([have, t])
+            # a batch-parsed format may order source_file/source_row differently: align by name
+            self.parsed.tables[target] = t if have is None else pa.concat_tables([have, t.select(have.column_names)])
         r = parsed.rejects
         for target, rows, reasons, raws, files in zip(r.target, r.row, r.reason, r.raw, r.files):
             if files is None:

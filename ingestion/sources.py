@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from ingestion.parsed import FileRejected, ParsedBatch, ParsedFile
-from ingestion.parsers import agmarknet, app_csv, iot_csv, line_protocol, soil_health, weather_json
+from ingestion.parsers import agmarknet, agmarknet_api, app_csv, iot_csv, line_protocol, soil_health, weather_json
 from lake.tables import APP
 
 
@@ -58,8 +58,9 @@ SOURCES: dict[str, Source] = {
                {".json": lambda d, p, c: weather_json.parse(d, p, c.today)},
                "Weather provider payloads: daily observations and 5-day forecasts per block"),
         Source("mandi_prices", ("bronze.mandi_prices",),
-               {".csv": lambda d, p, c: agmarknet.parse(d, p, c.today)},
-               "Agmarknet daily mandi prices and arrivals",
+               {".csv": lambda d, p, c: agmarknet.parse(d, p, c.today),
+                ".json": lambda d, p, c: agmarknet_api.parse(d, p, c.today)},
+               "Agmarknet daily mandi prices and arrivals: CSV exports and data.gov.in API pages",
                batch=(".csv", lambda files, c: agmarknet.parse_batch(files, c.today))),
         Source("soil_health", ("bronze.soil_health_cards", "bronze.soil_health_village_classes"),
                {".csv": lambda d, p, c: soil_health.parse(d, p, c.today)},

@@ -3,7 +3,8 @@
 --   * a row without a modal price cannot be used and is left out;
 --   * min > max is a transposition at entry: the two are swapped;
 --   * a modal price outside [min, max] after that is left out (min <= modal <= max holds here);
---   * the same key delivered again (later export, corrected row) keeps the latest delivery.
+--   * the same key delivered again (later export, corrected row, the data.gov.in API) keeps the latest
+--     delivery; the API has no arrivals, so arrivals come from the latest delivery that has them.
 with checked as (
     select * from {{ ref('int_mandi_price_rules') }}
     where rule_outcome in ('kept', 'min_max_swapped')
@@ -11,6 +12,14 @@ with checked as (
 
 latest as (
     {{ latest_version('checked', ['mandi_key', 'commodity', 'variety', 'arrival_date']) }}
+),
+
+arrivals as (
+    select mandi_key as a_mandi_key, commodity as a_commodity, variety as a_variety, arrival_date as a_arrival_date,
+           arg_max(arrivals_tonnes, loaded_at) as latest_arrivals_tonnes,
+    from checked
+    where arrivals_tonnes is not null
+    group by all
 )
 
 select
@@ -23,7 +32,7 @@ select
     -- time
     arrival_date,
     -- measures
-    arrivals_tonnes,
+    coalesce(latest.arrivals_tonnes, arrivals.latest_arrivals_tonnes) as arrivals_tonnes,
     min_price_rs_per_qtl,
     max_price_rs_per_qtl,
     modal_price_rs_per_qtl,
@@ -33,3 +42,6 @@ select
     landing_date,
     source_file
 from latest
+left join arrivals
+    on a_mandi_key = mandi_key and a_commodity = commodity and a_variety is not distinct from variety
+    and a_arrival_date = arrival_date
