@@ -7,7 +7,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from ingestion.parsed import FileRejected, ParsedBatch, ParsedFile
-from ingestion.parsers import agmarknet, agmarknet_api, app_csv, iot_csv, line_protocol, soil_health, weather_json
+from ingestion.parsers import (agmarknet, agmarknet_api, app_csv, crop_statistics, iot_csv, line_protocol, soil_health,
+                               weather_json)
 from lake.tables import APP
 
 
@@ -65,6 +66,9 @@ SOURCES: dict[str, Source] = {
         Source("soil_health", ("bronze.soil_health_cards", "bronze.soil_health_village_classes"),
                {".csv": lambda d, p, c: soil_health.parse(d, p, c.today)},
                "Soil Health Card results and dashboard village summaries"),
+        Source("crop_statistics", ("bronze.crop_statistics",),
+               {".csv": lambda d, p, c: crop_statistics.parse(d, p)},
+               "District crop statistics (area, production, yield) from the DES APY export or data.gov.in"),
         Source("app", tuple(spec.name for spec in APP.values()),
                {".csv": lambda d, p, c: app_csv.parse(d, p)},
                "The app's PostgreSQL tables, extracted as CSV"),

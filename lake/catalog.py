@@ -69,7 +69,7 @@ QUARANTINE_SCHEMA = pa.schema(
     ]
 )
 
-SOURCES = ("sensors", "weather", "mandi_prices", "soil_health", "app")
+SOURCES = ("sensors", "weather", "mandi_prices", "soil_health", "crop_statistics", "app")
 
 _TABLES: dict[str, TableSpec] = {}
 

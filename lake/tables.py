@@ -151,6 +151,27 @@ SOIL_HEALTH_VILLAGE_CLASSES = bronze(
     "Soil Health Card dashboard: number of soil samples per nutrient class, per village.",
 )
 
+# --- government: district crop statistics (Directorate of Economics and Statistics, "Area, Production
+# and Yield"), as the APY export and data.gov.in's crop production table publish them
+CROP_STATISTICS = bronze(
+    "crop_statistics",
+    "crop_statistics",
+    [
+        ("district", STR),  # normalised to the reference district names (old names mapped)
+        ("district_as_reported", STR),
+        ("crop", STR),
+        ("crop_year", I64),  # first calendar year of the agricultural year: 2019 for "2019-20"
+        ("season", STR),  # kharif | rabi | summer | whole_year | autumn | winter
+        ("area_ha", F64),
+        ("production", F64),
+        ("production_units", STR),  # Tonnes, or Nuts (coconut), Bales (cotton) as published
+        ("yield_per_ha", F64),
+        ("source_format", STR),  # des_apy | datagovin_crop_production
+    ],
+    ("district", "crop", "crop_year", "season"),
+    "Area, production and yield per district, crop, agricultural year and season, as the government publishes them.",
+)
+
 # --- the app's PostgreSQL: tables as `COPY ... TO STDOUT (FORMAT csv, HEADER)` writes them
 APP_TABLES: dict[str, list[tuple[str, pa.DataType]]] = {
     "users": [("user_id", STR), ("role", STR), ("phone", STR), ("language", STR),
