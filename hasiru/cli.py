@@ -45,9 +45,14 @@ def _simulate(farmers, days, seed, start_date):
     from simulator.world import build_world
 
     start = start_date or _today_ist() - dt.timedelta(days=days)
+    from ingestion import landing as landing_zone
+
     landing = settings().landing_dir
-    console.progress(f"simulating {farmers:,} farmers x {days} days from {start} into {landing}")
+    console.progress(f"simulating {farmers:,} farmers x {days} days from {start} into {settings().landing_uri}")
     s = build_world(landing, seed, farmers, start, days, console.progress)
+    if landing_zone.is_remote():  # the world is written locally, then uploaded
+        console.progress(f"uploaded {landing_zone.upload_tree(landing):,} files to {settings().landing_uri}")
+        shutil.rmtree(landing)
     console.progress(f"world: {s.farmers:,} farmers, {s.farms:,} farms, {s.sensors:,} sensors, {s.fpos:,} FPOs; "
                      + ", ".join(f"{k} {v} files/{s.bytes[k] / 1e6:.1f} MB" for k, v in s.files.items()))
     return start
@@ -255,7 +260,7 @@ def _print_summary() -> None:
                              ("source", "files", "rows read", "quarantined rows", "rejected files", "duplicate files")))
     click.echo(f"""
 Where to look:
-  landing zone (raw payloads):  {s.landing_dir}
+  landing zone (raw payloads):  {s.landing_uri}
   Delta lake:                   {s.lake_uri}
   quarantined rows:             .venv/bin/hasiru quarantine --source mandi_prices
   SQL over the lake (DuckDB):   .venv/bin/hasiru sql "select * from gold_fct_mandi_prices_daily limit 5"

@@ -22,7 +22,8 @@ class ConfigError(ValueError):
 class Settings:
     data_dir: Path
     lake_uri: str
-    landing_dir: Path
+    landing_dir: Path  # the landing zone; with an s3:// landing, a local staging folder for the simulator
+    landing_uri: str  # the landing zone: that folder, or s3://bucket/prefix (uploaded and listed with MinIO's client)
     dagster_home: Path
     warehouse_path: Path  # DuckDB file dbt builds in: a derived copy, rebuilt from the lake
     serving_dir: Path  # read-only DuckDB files published for dashboards and the API
@@ -48,12 +49,18 @@ def settings() -> Settings:
         raise ConfigError(f"HASIRU_LAKE_URI={lake_uri!r}: use a local folder or s3://bucket/prefix")
     if "://" not in lake_uri:
         lake_uri = str(Path(lake_uri).expanduser().resolve())
-    landing = _local_path("HASIRU_LANDING_DIR", os.environ.get("HASIRU_LANDING_DIR", str(data_dir / "landing")))
+    landing_raw = os.environ.get("HASIRU_LANDING_DIR", str(data_dir / "landing"))
+    if landing_raw.startswith("s3://"):
+        landing, landing_uri = data_dir / "landing_staging", landing_raw.rstrip("/")
+    else:
+        landing = _local_path("HASIRU_LANDING_DIR", landing_raw)
+        landing_uri = str(landing)
     dagster_home = _local_path("DAGSTER_HOME", os.environ.get("DAGSTER_HOME", str(data_dir / "dagster_home")))
     warehouse = _local_path("HASIRU_WAREHOUSE_PATH",
                             os.environ.get("HASIRU_WAREHOUSE_PATH", str(data_dir / "warehouse" / "hasiru.duckdb")))
     serving = _local_path("HASIRU_SERVING_DIR", os.environ.get("HASIRU_SERVING_DIR", str(data_dir / "serving")))
-    return Settings(data_dir=data_dir, lake_uri=lake_uri.rstrip("/"), landing_dir=landing, dagster_home=dagster_home,
+    return Settings(data_dir=data_dir, lake_uri=lake_uri.rstrip("/"), landing_dir=landing, landing_uri=landing_uri,
+                    dagster_home=dagster_home,
                     warehouse_path=warehouse, serving_dir=serving)
 
 

@@ -22,8 +22,8 @@ def landing_fingerprints() -> dict[str, str]:
                 continue
             h = hashlib.sha256()
             for rel in files:
-                st = (landing.root() / rel).stat()
-                h.update(f"{rel}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
+                size, mtime_ns = landing.stat(rel)
+                h.update(f"{rel}\0{size}\0{mtime_ns}\n".encode())
             out[f"{name}/{day.isoformat()}"] = h.hexdigest()[:16]
     return out
 
