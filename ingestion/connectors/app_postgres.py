@@ -87,8 +87,10 @@ class AppPostgres:
             con.execute(sql.SQL("create temp table _load (like {} including defaults) on commit drop").format(sql.Identifier(table)))
             with con.cursor().copy(sql.SQL("copy _load ({}) from stdin (format csv, header)").format(names)) as copy:
                 copy.write(data)
-            return con.execute(sql.SQL("insert into {} ({}) select {} from _load on conflict ({}) do update set {}").format(
-                sql.Identifier(table), names, names, sql.Identifier(key), updates)).rowcount
+            # a file may hold the same row twice (changed twice that day): the last one wins
+            return con.execute(sql.SQL("insert into {} ({}) select distinct on ({}) {} from _load order by {}, ctid desc "
+                                       "on conflict ({}) do update set {}").format(
+                sql.Identifier(table), names, sql.Identifier(key), names, sql.Identifier(key), sql.Identifier(key), updates)).rowcount
 
     def load_landed(self, days: list[dt.date], progress: Callable[[str], None] = lambda _: None) -> dict[str, int]:
         """Put the simulator's app data (landed COPY CSVs) into PostgreSQL, day by day in foreign-key order:
@@ -136,20 +138,25 @@ class AppPostgres:
         now = now or dt.datetime.now(dt.timezone.utc)
         day = now.astimezone(IST).date()
         out, failed = {}, {}
-        with self.connect() as con:
-            for table in tables or TABLES:
-                try:
-                    out[table] = self._extract_table(con, table, day)
-                    progress(f"app {table}: {out[table]['rows']:,} rows in {len(out[table]['files'])} files")
-                except SchemaDrift as e:
-                    failed[table] = str(e)
-                    progress(f"app {table}: NOT extracted: {e}")
+        marks = watermarks.get_all("app_postgres")
+        moved: dict[str, tuple] = {}
+        try:
+            with self.connect() as con:
+                for table in tables or TABLES:
+                    try:
+                        out[table] = self._extract_table(con, table, day, marks.get(table, (None, None)), moved)
+                        progress(f"app {table}: {out[table]['rows']:,} rows in {len(out[table]['files'])} files")
+                    except SchemaDrift as e:
+                        failed[table] = str(e)
+                        progress(f"app {table}: NOT extracted: {e}")
+        finally:
+            watermarks.set_many("app_postgres", moved)  # what was landed, even if a later table failed
         return {"tables": out, "failed": failed}
 
-    def _extract_table(self, con: psycopg.Connection, table: str, day: dt.date) -> dict:
+    def _extract_table(self, con: psycopg.Connection, table: str, day: dt.date, mark_now: tuple, moved: dict) -> dict:
         cols = self.check_schema(con, table)
         ts_col, key = INCREMENTAL[table], key_of(table)
-        mark, mark_key = watermarks.get("app_postgres", table)
+        mark, mark_key = mark_now
         lower = ((mark - self.lookback) if mark else EPOCH, "" if mark else "")
         rows, files = 0, []
         ident = {"t": sql.Identifier(table), "ts": sql.Identifier(ts_col), "k": sql.Identifier(key)}
@@ -175,8 +182,8 @@ class AppPostgres:
             files.append(landing.write(SOURCE, day, name, buf.getvalue()))
             rows += n
             if mark is None or (end_ts, end_key) > (mark, mark_key or ""):
-                watermarks.set("app_postgres", table, end_ts, end_key, detail=f"{rows} rows this extract")
                 mark, mark_key = end_ts, end_key
+                moved[table] = (mark, mark_key, f"{rows} rows this extract")
             lower = (end_ts, end_key)
             if n < self.page_rows:
                 break

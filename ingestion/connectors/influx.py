@@ -122,8 +122,17 @@ class InfluxConnector:
         self.ping()  # down at the start: a clear error, nothing moved
         until = now - self.s.settle
         out = {}
+        marks = watermarks.get_all("influxdb")
         for m in self.s.measurements:
-            mark, _ = watermarks.get("influxdb", m)
+            out[m] = self._sync_measurement(m, marks.get(m, (None, None))[0], now, until)
+            progress(f"influxdb {m}: {out[m]['points']:,} points in {len(out[m]['files'])} files; watermark {out[m]['watermark']}")
+        return out
+
+    def _sync_measurement(self, m: str, mark: dt.datetime | None, now: dt.datetime, until: dt.datetime) -> dict:
+        """Windows forward from the watermark less the look-back; the mark is recorded once, for the
+        windows landed, when the measurement is done or a window fails."""
+        moved = None
+        try:
             start = (mark - self.s.lookback) if mark else now - self.s.initial_start
             types = self.field_types(m)
             points, files = 0, []
@@ -135,12 +144,12 @@ class InfluxConnector:
                     files.append(landing.write(SOURCE, now.astimezone(IST).date(), name, data))
                     points += n
                 if mark is None or end > mark:  # only forward: a look-back window never moves it back
-                    watermarks.set("influxdb", m, end, detail=f"{points} points in {len(files)} files this sync")
-                    mark = end
+                    mark = moved = end
                 start = end
-            out[m] = {"points": points, "files": files, "watermark": mark}
-            progress(f"influxdb {m}: {points:,} points in {len(files)} files; watermark {mark}")
-        return out
+            return {"points": points, "files": files, "watermark": mark}
+        finally:
+            if moved is not None:
+                watermarks.set("influxdb", m, moved, detail="landed through this time")
 
     def close(self) -> None:
         self.http.close()
