@@ -144,3 +144,35 @@ def api_token(user_id: str, days: int) -> None:
         click.echo(issue(user_id, secret_from_env(), ttl_s=days * 86400))
     except TokenError as e:
         raise click.ClickException(str(e)) from None
+
+
+@click.command("fpo-app")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8501, show_default=True)
+def fpo_app(host: str, port: int) -> None:
+    """Start the FPO managers' Streamlit app on the published hasiru_api.duckdb (users: hasiru fpo-app-user)."""
+    import sys
+
+    from hasiru.config import REPO_ROOT
+
+    os.execv(sys.executable, [sys.executable, "-m", "streamlit", "run", str(REPO_ROOT / "dashboards" / "fpo_app" / "app.py"),
+                              "--server.headless", "true", "--server.address", host, "--server.port", str(port),
+                              "--browser.gatherUsageStats", "false", "--global.developmentMode", "false"])
+
+
+@click.command("fpo-app-user")
+@click.option("--user-id", required=True, help="An app user who is an FPO admin or a platform admin.")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input instead of prompting.")
+def fpo_app_user(user_id: str, password_stdin: bool) -> None:
+    """Set the FPO app password of a user (stored as a salted scrypt hash, never in plain text)."""
+    import sys
+
+    from dashboards.fpo_app import auth
+
+    password = sys.stdin.readline().rstrip("\n") if password_stdin else click.prompt("Password", hide_input=True,
+                                                                                     confirmation_prompt=True)
+    try:
+        auth.set_password(user_id, password)
+    except ValueError as e:
+        raise click.ClickException(str(e)) from None
+    click.echo(f"password set for {user_id} in {auth.users_file()}")

@@ -54,3 +54,57 @@ select message_id, farmer_id, kind, digest_date, language, text, segments, statu
 from ops_sms_outbox
 where status <> 'suppressed'
 order by farmer_id, scheduled_at desc, message_id;
+
+-- For the FPO managers' app (dashboards/streamlit): members by name (FPO staff know them; no phone numbers).
+create table api_farmers as
+select f.farmer_id, f.name, f.village, f.district, f.block_code, f.language, f.sms_opt_out, m.fpo_id, m.joined_on
+from silver_app__farmers as f
+left join (select farmer_id, fpo_id, joined_on from silver_app__fpo_memberships where status = 'active'
+           qualify row_number() over (partition by farmer_id order by joined_on desc) = 1) as m using (farmer_id)
+where not f.is_deleted
+order by m.fpo_id, f.farmer_id;
+
+-- Current crop per farm (the plan in the field today, else the next one to be sown).
+create table api_farm_crops as
+select farm_id, crop, season, crop_year, area_acres, sowing_date, expected_harvest_date
+from silver_app__crop_plans
+where not is_deleted and expected_harvest_date >= current_date
+qualify row_number() over (partition by farm_id order by sowing_date <= current_date desc, sowing_date desc) = 1
+order by farm_id;
+
+-- Certification pipeline: each open or recent application, its step and how long it has been there.
+-- Overdue: more than 30 days at one step (the certification bodies' service level for a step).
+create table api_certification_pipeline as
+with last_event as (
+    select application_id, status as step, event_at as step_since
+    from silver_app__certification_status_events
+    qualify row_number() over (partition by application_id order by event_at desc, event_id desc) = 1
+)
+select a.application_id, a.farmer_id, a.fpo_id, a.scheme, a.applied_on, coalesce(e.step, a.status) as step,
+       coalesce(e.step_since, cast(a.applied_on as timestamptz)) as step_since,
+       date_diff('day', cast(coalesce(e.step_since, cast(a.applied_on as timestamptz)) as date), current_date) as days_at_step,
+       a.status not in ('certified', 'rejected')
+           and date_diff('day', cast(coalesce(e.step_since, cast(a.applied_on as timestamptz)) as date), current_date) > 30 as is_overdue
+from silver_app__certification_applications as a
+left join last_event as e using (application_id)
+where not a.is_deleted
+order by a.fpo_id, a.application_id;
+
+-- Per sensor: its latest reading and what is wrong with it, if anything.
+create table api_sensor_status as
+select sensor_id, farm_id, reading_ts_utc as last_reading_at, soil_moisture_vwc_pct, battery_v,
+       case when reading_ts_utc < (select max(reading_ts_utc) from silver_sensors__readings) - interval 1 day then 'stale'
+            when battery_v < 3.3 then 'battery_low'
+            when soil_moisture_vwc_pct < 10 then 'very_dry'
+            else 'ok' end as status
+from silver_sensors__readings
+qualify row_number() over (partition by sensor_id order by reading_ts_utc desc) = 1
+order by farm_id;
+
+-- The last 90 days of modal prices per mandi and commodity, for charts next to the forecasts.
+create table api_mandi_price_history as
+select mandi_key as mandi_code, commodity, arrival_date, modal_price_rs_per_qtl, arrivals_tonnes
+from gold_fct_mandi_prices_daily
+where not is_outlier
+  and arrival_date >= (select max(arrival_date) from gold_fct_mandi_prices_daily) - 90
+order by mandi_code, commodity, arrival_date;

@@ -22,7 +22,8 @@ def _write(name: str, rows: list[dict], schema: pa.Schema | None = None) -> None
 def tiny_lake() -> None:
     ts = dt.datetime(2026, 11, 1, tzinfo=dt.timezone.utc)
     farmer = lambda fid, lang, phone, block, opt=False, deleted=False: {  # noqa: E731
-        "farmer_id": fid, "phone": phone, "language": lang, "sms_opt_out": opt, "is_deleted": deleted, "block_code": block}
+        "farmer_id": fid, "phone": phone, "language": lang, "sms_opt_out": opt, "is_deleted": deleted, "block_code": block,
+        "name": f"Farmer {fid}", "village": "Village-1", "district": "MANDYA"}
     _write("silver.app__farmers", [
         farmer("F1", "kn", "+919800000001", "B1"), farmer("F2", "en", "+919800000002", "B2"),
         farmer("F3", "hi", "+919800000003", "B2", opt=True), farmer("F4", "en", "+919800000004", "B2"),
@@ -33,7 +34,8 @@ def tiny_lake() -> None:
          "area_acres": 2.0, "soil_type": "red_loam", "irrigation": "drip", "district": "MANDYA", "is_deleted": False}
         for i in range(1, 8)])
     _write("silver.app__crop_plans", [
-        {"farm_id": f"FA{i}", "crop": "paddy" if i == 1 else "maize", "area_acres": 2.0,
+        {"farm_id": f"FA{i}", "crop": "paddy" if i == 1 else "maize", "area_acres": 2.0, "season": "rabi", "crop_year": 2026,
+         "is_deleted": False,
          "sowing_date": dt.date(2026, 9, 1), "expected_harvest_date": dt.date(2027, 1, 15)} for i in (1, 2, 3, 4, 5)])
     fc = lambda block, day, rain: {"block_code": block, "issued_at": ts, "issued_date_ist": DAY, "forecast_date": day,  # noqa: E731
                                    "lead_days": (day - DAY).days, "rain_mm": rain, "temp_max_c": 30.0, "wind_speed_m_s": 3.0}
@@ -52,7 +54,7 @@ def tiny_lake() -> None:
          "trained_through": DAY - dt.timedelta(days=1)} for m in (1, 2) for c in ("paddy", "maize")], PRICE_FORECASTS.schema)
     _write("gold.fct_mandi_prices_daily", [
         {"mandi_key": f"M{m}", "commodity": c, "arrival_date": DAY - dt.timedelta(days=1), "modal_price_rs_per_qtl": 2000.0 + m,
-         "min_price_rs_per_qtl": 1900.0, "max_price_rs_per_qtl": 2100.0,
+         "min_price_rs_per_qtl": 1900.0, "max_price_rs_per_qtl": 2100.0, "arrivals_tonnes": 10.0,
          "is_outlier": False} for m in (1, 2) for c in ("paddy", "maize")])
     _write("gold.dim_mandi", [{"mandi_code": "M1", "mandi_name": "Mandya", "district": "MANDYA", "lat": 12.52, "lon": 76.9},
                               {"mandi_code": "M2", "mandi_name": "Far Away", "district": "HAVERI", "lat": 15.0, "lon": 75.0}])
@@ -75,3 +77,19 @@ def tiny_lake() -> None:
          "members_active": n, "orders_30d": 3, "revenue_30d_rs": 1200.0, "applications_certified": 1,
          "applications_open": 0, "applications_rejected": 0}
         for fpo, crop, n in (("FPO1", "paddy", 2), ("FPO1", "maize", 2), ("FPO2", "maize", 5))])
+    # certification: FPO1's F1 stuck at inspection for 40 days (overdue), FPO2's F3 just submitted
+    today = dt.date.today()
+    _write("silver.app__certification_applications", [
+        {"application_id": "CA1", "farmer_id": "F1", "fpo_id": "FPO1", "scheme": "PGS-India", "applied_on": today - dt.timedelta(days=60),
+         "status": "inspection_scheduled", "is_deleted": False},
+        {"application_id": "CA3", "farmer_id": "F3", "fpo_id": "FPO2", "scheme": "NPOP", "applied_on": today - dt.timedelta(days=2),
+         "status": "submitted", "is_deleted": False}])
+    _write("silver.app__certification_status_events", [
+        {"event_id": "E1", "application_id": "CA1", "status": "inspection_scheduled",
+         "event_at": dt.datetime.combine(today - dt.timedelta(days=40), dt.time(), dt.timezone.utc)},
+        {"event_id": "E3", "application_id": "CA3", "status": "submitted",
+         "event_at": dt.datetime.combine(today - dt.timedelta(days=2), dt.time(), dt.timezone.utc)}])
+    # sensors: FA1's probe has a low battery, FA3's is fine
+    _write("silver.sensors__readings", [
+        {"sensor_id": s_, "farm_id": f, "reading_ts_utc": ts, "soil_moisture_vwc_pct": 25.0, "battery_v": b}
+        for s_, f, b in (("SM1", "FA1", 3.1), ("SM3", "FA3", 3.9))])

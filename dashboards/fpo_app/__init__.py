@@ -1,0 +1,1 @@
+"""The FPO managers' Streamlit app: `hasiru fpo-app` (streamlit run dashboards/fpo_app/app.py)."""

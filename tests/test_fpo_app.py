@@ -1,0 +1,161 @@
+"""The FPO managers' Streamlit app: every page with Streamlit's AppTest, FPO isolation (a manager sees
+only their FPO whatever the inputs), sign-in with hashed passwords, Kannada labels, and one end-to-end
+run of the real server in Debian's headless Chromium."""
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from dashboards.fpo_app import auth
+from serving.publish import publish_api
+from sms import digest
+from tests.delivery_lake import DAY, MORNING, tiny_lake
+from tests.servers import free_port
+
+APP = str(Path(__file__).resolve().parents[1] / "dashboards" / "fpo_app" / "app.py")
+PASSWORD = "correct horse battery"
+PAGES = ("overview", "members", "prices", "alerts", "certification", "sms")
+
+
+@pytest.fixture
+def published(lake_env):
+    tiny_lake()
+    digest.queue(DAY, now=MORNING)
+    publish_api()
+    for user in ("U_A1", "U_A2", "U_PA", "U1"):
+        auth.set_password(user, PASSWORD)
+    return lake_env
+
+
+def signed_in(user: str, password: str = PASSWORD) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()
+    at.text_input(key="login_user").input(user)
+    at.text_input(key="login_password").input(password)
+    at.button[0].click()
+    at.run()
+    return at
+
+
+def everything_shown(at: AppTest) -> str:
+    """All text the page shows: markdown, metrics, headers, and every table cell."""
+    parts = [str(e.value) for e in [*at.markdown, *at.header, *at.subheader, *at.caption, *at.info, *at.error]]
+    parts += [f"{m.label}={m.value}" for m in at.metric]
+    parts += [df.value.to_csv() for df in at.dataframe]
+    return "\n".join(parts)
+
+
+def test_passwords_are_hashed_and_checked(published):
+    stored = (published / "serving" / "fpo_app_users.json").read_text()
+    assert PASSWORD not in stored and "scrypt" in json.loads(stored)["U_A1"]
+    assert auth.verify("U_A1", PASSWORD) and not auth.verify("U_A1", "wrong password!") and not auth.verify("nobody", PASSWORD)
+    with pytest.raises(ValueError, match="10 characters"):
+        auth.set_password("U_A1", "short")
+
+
+@pytest.mark.parametrize("user,password", [("U_A1", "wrong password!"), ("U1", PASSWORD), ("nobody", PASSWORD)])
+def test_sign_in_refuses_wrong_passwords_and_non_managers(published, user, password):
+    at = signed_in(user, password)
+    assert not at.exception and at.error and "wrong" in at.error[0].value
+    assert "user" not in at.session_state
+
+
+def test_every_page_renders_the_fpo_s_figures(published):
+    at = signed_in("U_A1")
+    assert not at.exception
+    shown = {}
+    for page in PAGES:
+        at.sidebar.radio(key="page").set_value(page)
+        at.run()
+        assert not at.exception, (page, at.exception)
+        shown[page] = everything_shown(at)
+    assert "Active members=2" in shown["overview"] and "Farms=2" in shown["overview"]
+    assert "Farmer F1" in shown["members"] and "Farmer F2" in shown["members"]
+    assert at.sidebar.radio(key="page").value == "sms"
+    assert "battery_low" in shown["alerts"] and "BLAST_WEATHER" in shown["alerts"]
+    assert "Applications=1" in shown["certification"] and "Overdue (> 30 days at a step)=1" in shown["certification"]
+    assert "Queued=3" in shown["sms"]  # F1: digest and alert, F2: digest (both FPO1); F3-F5 of FPO2 not counted
+
+
+def test_a_manager_sees_only_their_fpo_whatever_the_inputs(published):
+    at = signed_in("U_A1")
+    assert not [s for s in at.sidebar.selectbox if s.key == "fpo_choice"]  # no FPO switch for an FPO admin
+    at.query_params["fpo"] = "FPO2"  # a crafted URL changes nothing
+    for page in PAGES:
+        at.sidebar.radio(key="page").set_value(page)
+        at.run()
+        text = everything_shown(at)
+        for other in ("Farmer F3", "Farmer F4", "Farmer F5", "Farmer F7", "CA3", "FA3", "SM3"):
+            assert other not in text, (page, other)
+    # the other FPO's admin sees theirs, not FPO1's
+    at2 = signed_in("U_A2")
+    at2.sidebar.radio(key="page").set_value("members")
+    at2.run()
+    text = everything_shown(at2)
+    assert "Farmer F3" in text and "Farmer F1" not in text
+
+
+def test_a_platform_admin_may_switch_fpos_and_labels_switch_to_kannada(published):
+    at = signed_in("U_PA")
+    at.sidebar.selectbox(key="fpo_choice").set_value(next(o for o in at.sidebar.selectbox(key="fpo_choice").options
+                                                           if o.startswith("FPO2")))
+    at.sidebar.radio(key="page").set_value("members")
+    at.run()
+    assert "Farmer F3" in everything_shown(at)
+    at.sidebar.radio(key="language").set_value("ಕನ್ನಡ")
+    at.sidebar.radio(key="page").set_value("overview")
+    at.run()
+    assert "ಸಕ್ರಿಯ ಸದಸ್ಯರು" in everything_shown(at)
+
+
+@pytest.mark.slow
+def test_the_real_server_in_headless_chromium(published):
+    if not shutil.which("chromedriver"):
+        pytest.skip("chromium-driver not installed (scripts/test-servers.sh installs it)")
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as ec
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    port = free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "hasiru", "fpo-app", "--port", str(port)], env={**os.environ},
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    opts = webdriver.ChromeOptions()
+    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--disable-dev-shm-usage", "--window-size=1400,1000"):
+        opts.add_argument(flag)
+    opts.binary_location = shutil.which("chromium")
+    driver = None
+    try:
+        for _ in range(150):
+            try:
+                if httpx.get(f"http://127.0.0.1:{port}/_stcore/health").status_code == 200:
+                    break
+            except httpx.TransportError:
+                time.sleep(0.2)
+        driver = webdriver.Chrome(service=Service(shutil.which("chromedriver")), options=opts)
+        wait = WebDriverWait(driver, 60)
+        driver.get(f"http://127.0.0.1:{port}/")
+        wait.until(ec.presence_of_element_located((By.CSS_SELECTOR, "input[type='password']")))
+        inputs = driver.find_elements(By.CSS_SELECTOR, "input[type='text'], input:not([type])")
+        inputs[0].send_keys("U_A1")
+        driver.find_element(By.CSS_SELECTOR, "input[type='password']").send_keys(PASSWORD)
+        driver.find_element(By.XPATH, "//button[.//p[text()='Sign in'] or text()='Sign in']").click()
+        wait.until(ec.presence_of_element_located((By.CSS_SELECTOR, "[data-testid='stMetric']")))
+        body = driver.find_element(By.TAG_NAME, "body").text
+        assert "Active members" in body and "FPO1 Organic" in body
+        assert not driver.find_elements(By.CSS_SELECTOR, "[data-testid='stException']")
+    finally:
+        if driver:
+            driver.quit()
+        os.killpg(proc.pid, 15)
+        proc.wait(10)
