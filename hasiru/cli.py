@@ -226,8 +226,9 @@ def ui(port: int) -> None:
 
 
 
-from hasiru.cli_delivery import api_token, fpo_app, fpo_app_user, serve, sms  # noqa: E402
+from hasiru.cli_delivery import api_token, fpo_app, fpo_app_user, serve, sms, superset  # noqa: E402
 
+cli.add_command(superset)
 cli.add_command(fpo_app)
 cli.add_command(fpo_app_user)
 cli.add_command(sms)

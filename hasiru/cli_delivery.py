@@ -176,3 +176,32 @@ def fpo_app_user(user_id: str, password_stdin: bool) -> None:
     except ValueError as e:
         raise click.ClickException(str(e)) from None
     click.echo(f"password set for {user_id} in {auth.users_file()}")
+
+
+@click.command("superset")
+@click.option("--port", default=8088, show_default=True)
+@click.option("--workers", default=2, show_default=True, type=click.IntRange(1))
+def superset(port: int, workers: int) -> None:
+    """Start Superset for analysts: first-start set-up, the dashboards imported from dashboards/superset/bundle."""
+    import signal
+
+    from dashboards.superset import provision as sp
+
+    try:
+        sp.first_start(progress=console.progress)
+        proc = sp.start(port, workers)
+        url = f"http://127.0.0.1:{port}"
+        try:
+            sp.wait_healthy(url, proc)
+            sp.provision(url, progress=console.progress)
+        except BaseException:
+            os.killpg(proc.pid, signal.SIGTERM)
+            raise
+    except sp.SupersetError as e:
+        raise click.ClickException(str(e)) from None
+    click.echo(f"Superset at {url}/superset/dashboard/list/ : admin (password in {sp.home() / 'admin_password'}), "
+               f"analyst (password in {sp.home() / 'analyst_password'}). Ctrl-C stops it.")
+    try:
+        proc.wait()
+    except KeyboardInterrupt:
+        os.killpg(proc.pid, signal.SIGTERM)

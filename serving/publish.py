@@ -22,11 +22,16 @@ import duckdb
 from deltalake import DeltaTable
 
 from hasiru.config import settings, storage_options
+from lake import delta_io
+from lake.catalog import table
 from transform.lake_export import model_tables
 
 SERVING_FILE = "hasiru_serving.duckdb"
 API_FILE = "hasiru_api.duckdb"
 API_TABLES_SQL = Path(__file__).with_name("api_tables.sql")
+# gold tables written by ml/ that analysts may read (no farm or farmer ids): the market ones
+ANALYST_ML_TABLES = ("price_forecasts", "price_forecast_vs_actual", "price_forecast_backtests", "price_forecast_champions",
+                     "price_forecast_models")
 
 
 def serving_path() -> Path:
@@ -59,11 +64,10 @@ def _gold_marts(progress: Callable[[str], None] | None):
     def build(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
         s = settings()
         counts: dict[str, int] = {}
-        for m in model_tables():
-            layer, name = m.spec_name.split(".", 1)
-            if layer != "gold":
-                continue
-            dataset = DeltaTable(f"{s.lake_uri}/{layer}/{name}", storage_options=storage_options() or None).to_pyarrow_dataset()
+        names = [m.spec_name.split(".", 1)[1] for m in model_tables() if m.spec_name.startswith("gold.")]
+        names += [n for n in ANALYST_ML_TABLES if delta_io.exists(table(f"gold.{n}"))]
+        for name in names:
+            dataset = DeltaTable(f"{s.lake_uri}/gold/{name}", storage_options=storage_options() or None).to_pyarrow_dataset()
             con.register("_source", dataset)
             con.execute(f'create table "{name}" as select * from _source')
             con.unregister("_source")

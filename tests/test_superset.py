@@ -1,0 +1,139 @@
+"""Superset for analysts, started for real from its own virtualenv on a small world's serving database:
+every chart of every dashboard returns rows through the REST API, each dashboard renders in headless
+Chromium without a chart error, SQL Lab cannot read server files, analysts are not admins, and
+re-provisioning changes nothing."""
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.servers import free_port
+
+ROOT = Path(__file__).resolve().parents[1]
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def superset():
+    if not (ROOT / ".venv-superset" / "bin" / "superset").exists():
+        pytest.skip("Superset's virtualenv is missing: bash scripts/setup.sh makes it")
+    data = Path(tempfile.mkdtemp(prefix="hasiru-superset-"))
+    saved = dict(os.environ)
+    os.environ.update(HASIRU_DATA_DIR=str(data), HASIRU_LAKE_URI=str(data / "lake"), HASIRU_LANDING_DIR=str(data / "landing"),
+                      DAGSTER_HOME=str(data / "dagster_home"))
+    from dashboards.superset import provision as sp
+
+    done = subprocess.run([sys.executable, "-m", "hasiru", "run", "--farmers", "1000", "--days", "3", "--start-date", "2026-11-20"],
+                          env=dict(os.environ), capture_output=True, text=True, timeout=900)
+    assert done.returncode == 0, done.stderr[-3000:]
+    sp.first_start()
+    port = free_port()
+    proc = sp.start(port)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        sp.wait_healthy(url, proc)
+        ids = sp.provision(url)
+        yield url, ids, sp
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(30)
+        os.environ.clear()
+        os.environ.update(saved)
+        shutil.rmtree(data, ignore_errors=True)
+
+
+def test_every_chart_of_every_dashboard_returns_rows(superset):
+    url, ids, sp = superset
+    from dashboards.superset import assets
+
+    api = sp.Api(url, "admin", sp.password("admin"))
+    assert set(ids["dashboards"]) == set(assets.DASHBOARDS)
+    for slug, dash_id in ids["dashboards"].items():
+        charts = api.get(f"/api/v1/dashboard/{dash_id}/charts")["result"]
+        assert {c["slice_name"] for c in charts} == set(assets.DASHBOARDS[slug]["charts"])
+        for c in charts:
+            body = api.get(f"/api/v1/chart/{c['id']}/data/")
+            assert body["result"][0]["rowcount"] > 0, (slug, c["slice_name"])
+
+
+def test_reprovisioning_is_idempotent(superset):
+    url, ids, sp = superset
+    again = sp.provision(url)
+    assert again["charts"] == ids["charts"] and again["dashboards"] == ids["dashboards"]
+
+
+def test_sql_lab_cannot_read_server_files_and_analysts_are_not_admins(superset):
+    url, _, sp = superset
+    admin = sp.Api(url, "admin", sp.password("admin"))
+    dbs = admin.all("database")
+    assert [d["database_name"] for d in dbs] == ["Hasiru serving"]
+    for sql in ("select * from read_csv('/etc/passwd')", "attach '/tmp/other.duckdb' as other", "select * from read_text('/etc/hostname')"):
+        resp = admin.client.post("/api/v1/sqllab/execute/", json={"database_id": dbs[0]["id"], "sql": sql, "runAsync": False})
+        assert resp.status_code >= 400 and "file system operations are disabled" in resp.text, sql
+    ok = admin.client.post("/api/v1/sqllab/execute/", json={"database_id": dbs[0]["id"], "sql": "select count(*) as n from dim_farmer",
+                                                            "runAsync": False})
+    assert ok.json()["data"] == [{"n": 1000}]
+    analyst = sp.Api(url, "analyst", sp.password("analyst"))
+    assert len(analyst.all("dashboard")) == 4
+    assert analyst.client.post("/api/v1/database/", json={"database_name": "x", "sqlalchemy_uri": "duckdb:////tmp/x.duckdb"}).status_code == 403
+    assert analyst.client.get("/api/v1/security/roles/").status_code in (403, 404)
+
+
+def test_each_dashboard_renders_in_headless_chromium_without_chart_errors(superset, tmp_path):
+    if not shutil.which("chromedriver"):
+        pytest.skip("chromium-driver not installed (scripts/test-servers.sh installs it)")
+    url, ids, sp = superset
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as ec
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    opts = webdriver.ChromeOptions()
+    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--disable-dev-shm-usage", "--window-size=1600,1200"):
+        opts.add_argument(flag)
+    opts.binary_location = shutil.which("chromium")
+    driver = webdriver.Chrome(service=Service(shutil.which("chromedriver")), options=opts)
+    try:
+        wait = WebDriverWait(driver, 90)
+        driver.get(f"{url}/login/")
+        wait.until(ec.presence_of_element_located((By.CSS_SELECTOR, "input[name='username'], #username")))
+        driver.find_element(By.CSS_SELECTOR, "input[name='username'], #username").send_keys("analyst")
+        driver.find_element(By.CSS_SELECTOR, "input[name='password'], #password").send_keys(sp.password("analyst"))
+        driver.find_element(By.CSS_SELECTOR, "button[type='submit'], input[type='submit']").click()
+        wait.until(lambda d: "/login" not in d.current_url)
+        for slug in ids["dashboards"]:
+            driver.get(f"{url}/superset/dashboard/{slug}/")
+            wait.until(ec.presence_of_element_located((By.CSS_SELECTOR, "[data-test='dashboard-grid'], .grid-container")))
+            deadline = time.monotonic() + 60  # charts load asynchronously: wait for all to leave their loading state
+            while time.monotonic() < deadline and driver.find_elements(By.CSS_SELECTOR, "[data-test='loading-indicator'], .loading"):
+                time.sleep(0.5)
+            shot = tmp_path / f"{slug}.png"
+            driver.save_screenshot(str(shot))
+            assert shot.stat().st_size > 10_000
+            errors = driver.find_elements(By.CSS_SELECTOR, "[data-test='error-alert'], .alert-danger, [role='alert'].ant-alert-error")
+            assert not errors, (slug, [e.text for e in errors])
+            body = driver.find_element(By.TAG_NAME, "body").text
+            assert "Unexpected error" not in body and "Error:" not in body, slug
+    finally:
+        driver.quit()
+
+
+def test_the_committed_bundle_is_what_the_spec_generates(superset):
+    from dashboards.superset import assets
+    from serving.publish import serving_path
+
+    import duckdb
+
+    with duckdb.connect(str(serving_path()), read_only=True) as con:
+        columns = {ds: [(r[0], r[1]) for r in con.sql(f'describe "{ds}"').fetchall()] for ds in {c["dataset"] for c in assets.CHARTS.values()}}
+    for rel, doc in assets.bundle_files(columns).items():
+        assert (assets.BUNDLE / rel).read_text(encoding="utf-8") == assets.dump(doc), rel
