@@ -55,10 +55,28 @@ def build_lake(n_farmers: int) -> dict:
     t = pop.tables
     write("silver.app__farmers", with_false(t["farmers"].drop_columns(["deleted_at"])))
     write("silver.app__farms", with_false(t["farms"]))
-    write("silver.app__crop_plans", t["crop_plans"])
+    write("silver.app__crop_plans", with_false(t["crop_plans"]))
     write("silver.app__users", with_false(t["users"].drop_columns(["deleted_at"])))
     write("silver.app__fpos", t["fpos"])
     write("silver.app__fpo_memberships", t["fpo_memberships"])
+
+    # what the FPO app reads besides: certification applications and steps, one reading per sensor
+    farmers_t = t["farmers"].to_pandas()
+    members = t["fpo_memberships"].to_pandas().drop_duplicates("farmer_id").set_index("farmer_id")["fpo_id"]
+    applicants = farmers_t["farmer_id"][rng.random(len(farmers_t)) < 0.02].tolist()
+    steps = ["submitted", "documents_verified", "inspection_scheduled", "inspected", "certified"]
+    apps = [{"application_id": f"CA{i:07d}", "farmer_id": f, "fpo_id": members.get(f), "scheme": "PGS-India",
+             "applied_on": DAY - dt.timedelta(days=int(rng.integers(5, 200))), "status": steps[int(rng.integers(0, 5))],
+             "is_deleted": False} for i, f in enumerate(applicants)]
+    write("silver.app__certification_applications", pa.Table.from_pylist(apps))
+    write("silver.app__certification_status_events", pa.Table.from_pylist([
+        {"event_id": f"E{i:07d}", "application_id": a["application_id"], "status": a["status"],
+         "event_at": dt.datetime.combine(a["applied_on"] + dt.timedelta(days=3), dt.time(), dt.timezone.utc)} for i, a in enumerate(apps)]))
+    sensor_farms = t["farms"]["farm_id"].to_numpy()[pop.sensor_farm]
+    write("silver.sensors__readings", pa.table({
+        "sensor_id": pop.sensor_ids, "farm_id": sensor_farms,
+        "reading_ts_utc": pa.array([dt.datetime.combine(DAY, dt.time(6), dt.timezone.utc)] * len(sensor_farms)),
+        "soil_moisture_vwc_pct": rng.uniform(5, 40, len(sensor_farms)), "battery_v": rng.uniform(3.0, 4.1, len(sensor_farms))}))
 
     weather = simulate_weather(7, DAY - dt.timedelta(days=2), 3)
     blocks = [b["block_code"] for b in geography().blocks]
@@ -94,7 +112,7 @@ def build_lake(n_farmers: int) -> dict:
             base = float(rng.uniform(1500, 9000))
             prices.append({"mandi_key": m["mandi_code"], "commodity": c, "arrival_date": DAY - dt.timedelta(days=1),
                            "modal_price_rs_per_qtl": base, "min_price_rs_per_qtl": base * 0.9, "max_price_rs_per_qtl": base * 1.1,
-                           "is_outlier": False})
+                           "arrivals_tonnes": 10.0, "is_outlier": False})
             for h in range(1, 31):
                 fc.append({"series_id": f"{m['mandi_code']}|{c}", "mandi_key": m["mandi_code"], "commodity": c,
                            "forecast_date": DAY - dt.timedelta(days=1) + dt.timedelta(days=h), "horizon": h, "yhat": base,
