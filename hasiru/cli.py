@@ -270,6 +270,8 @@ Where to look:
   serving database (gold):      {serving_path() if serving_path().exists() else "not published yet (hasiru publish)"}
   SMS digests and alerts:       .venv/bin/hasiru sql "select language, segments, text from ops_sms_outbox limit 5"
   serving API (docs at /docs):  HASIRU_API_SECRET=<32+ chars> .venv/bin/hasiru serve   (token: hasiru api-token --user-id U0000001)
+  FPO managers' app:            .venv/bin/hasiru fpo-app-user --user-id <an FPO admin> && .venv/bin/hasiru fpo-app
+  Superset for analysts:        .venv/bin/hasiru superset   then open http://127.0.0.1:8088
   Dagster UI with run history:  .venv/bin/hasiru ui   then open http://127.0.0.1:3000""")
 
 

@@ -5,7 +5,7 @@ import sys
 import pytest
 
 COMMANDS = ["simulate", "ingest", "run", "transform", "forecast", "advise", "publish", "prepare", "status", "quarantine", "sql", "ui",
-            "sms", "serve", "api-token"]
+            "sms", "serve", "api-token", "fpo-app", "fpo-app-user", "superset"]
 
 
 def hasiru(*args, env=None, timeout=600):
