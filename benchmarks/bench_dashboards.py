@@ -8,7 +8,7 @@
    signed in as that FPO's admin; median of 3) next to the floor of a page that writes one constant;
    then the overview loaded in headless Chromium from the real server (navigation to figures shown)
    next to a constant page served the same way.
-2. Superset: runs `hasiru run --farmers 200000 --days 1` into a temporary data folder, starts and
+2. Superset: runs `hasiru run --farmers 200000 --days 2` into a temporary data folder, starts and
    provisions Superset, and times each chart's data (`/api/v1/chart/{id}/data/?force=true`, median of
    3) next to the floor of the same SQL run directly in DuckDB on the serving file.
 """
@@ -165,7 +165,7 @@ def superset_charts(farmers: int) -> None:
     from serving.publish import serving_path
 
     t = time.perf_counter()
-    done = subprocess.run([sys.executable, "-m", "hasiru", "run", "--farmers", str(farmers), "--days", "1"], env=dict(os.environ),
+    done = subprocess.run([sys.executable, "-m", "hasiru", "run", "--farmers", str(farmers), "--days", "2"], env=dict(os.environ),
                           capture_output=True, text=True)
     if done.returncode != 0:
         raise RuntimeError(done.stderr[-3000:])

@@ -65,9 +65,11 @@ def _gold_marts(progress: Callable[[str], None] | None):
         s = settings()
         counts: dict[str, int] = {}
         names = [m.spec_name.split(".", 1)[1] for m in model_tables() if m.spec_name.startswith("gold.")]
-        names += [n for n in ANALYST_ML_TABLES if delta_io.exists(table(f"gold.{n}"))]
-        for name in names:
-            dataset = DeltaTable(f"{s.lake_uri}/gold/{name}", storage_options=storage_options() or None).to_pyarrow_dataset()
+        for name in names + list(ANALYST_ML_TABLES):
+            if name in ANALYST_ML_TABLES:  # declared tables: present (maybe empty) even before the first forecast
+                dataset = delta_io.read_arrow(table(f"gold.{name}"))
+            else:
+                dataset = DeltaTable(f"{s.lake_uri}/gold/{name}", storage_options=storage_options() or None).to_pyarrow_dataset()
             con.register("_source", dataset)
             con.execute(f'create table "{name}" as select * from _source')
             con.unregister("_source")

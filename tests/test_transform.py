@@ -165,6 +165,9 @@ def test_readers_never_see_a_half_published_database(world):
     from serving.publish import connect_reader, publish
 
     publish()
+    with connect_reader() as con:  # before any forecast ran: the market tables are there, empty, with their columns
+        assert con.sql("select count(*) from price_forecast_champions").fetchall() == [(0,)]
+        assert "champion_model" in [r[0] for r in con.sql("describe price_forecast_champions").fetchall()]
     errors, seen = [], set()
     stop = threading.Event()
 
