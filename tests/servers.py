@@ -109,3 +109,31 @@ def _is_root() -> bool:
     import os
 
     return os.geteuid() == 0
+
+
+def wait_http(url: str, ok=lambda r: r.status_code == 200, timeout_s: float = 30.0) -> None:
+    """Poll `url` until `ok(response)` (a server the test started is ready), or fail saying which."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        try:
+            if ok(httpx.get(url, timeout=2)):
+                return
+        except httpx.TransportError:
+            pass
+        time.sleep(0.1)
+    raise AssertionError(f"{url} did not come up within {timeout_s:.0f} s")
+
+
+def chromium_driver(width: int = 1400, height: int = 1000):
+    """Debian's headless Chromium through its WebDriver (no browser download), with DESIGN.md's flags."""
+    if not shutil.which("chromedriver"):
+        pytest.skip("chromium-driver not installed (scripts/test-servers.sh installs it)")
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    opts = webdriver.ChromeOptions()
+    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--disable-dev-shm-usage", f"--window-size={width},{height}"):
+        opts.add_argument(flag)
+    opts.binary_location = shutil.which("chromium")
+    return webdriver.Chrome(service=Service(shutil.which("chromedriver")), options=opts)

@@ -16,6 +16,7 @@ from serving.api.app import create_app
 from serving.publish import api_path, publish_api
 from sms import digest
 from tests.delivery_lake import DAY, MORNING, tiny_lake
+from tests.servers import wait_http
 
 SECRET = b"s" * 40
 
@@ -150,12 +151,7 @@ def test_hasiru_serve_starts_the_real_server(lake_env):
     proc = subprocess.Popen([sys.executable, "-m", "hasiru", "serve", "--port", str(port)], env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     try:
-        for _ in range(100):
-            try:
-                if httpx.get(f"http://127.0.0.1:{port}/healthz").status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.1)
+        wait_http(f"http://127.0.0.1:{port}/healthz")
         resp = httpx.get(f"http://127.0.0.1:{port}/v1/farms/FA1/advisories", headers={"Authorization": f"Bearer {token}"})
         assert resp.status_code == 200 and resp.json()["farm_id"] == "FA1"
         assert httpx.get(f"http://127.0.0.1:{port}/openapi.json").json()["paths"].keys() >= {

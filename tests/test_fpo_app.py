@@ -4,13 +4,10 @@ run of the real server in Debian's headless Chromium."""
 
 import json
 import os
-import shutil
 import subprocess
 import sys
-import time
 from pathlib import Path
 
-import httpx
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -18,7 +15,7 @@ from dashboards.fpo_app import auth
 from serving.publish import publish_api
 from sms import digest
 from tests.delivery_lake import DAY, MORNING, tiny_lake
-from tests.servers import free_port
+from tests.servers import chromium_driver, free_port, wait_http
 
 APP = str(Path(__file__).resolve().parents[1] / "dashboards" / "fpo_app" / "app.py")
 PASSWORD = "correct horse battery"
@@ -118,10 +115,6 @@ def test_a_platform_admin_may_switch_fpos_and_labels_switch_to_kannada(published
 
 @pytest.mark.slow
 def test_the_real_server_in_headless_chromium(published):
-    if not shutil.which("chromedriver"):
-        pytest.skip("chromium-driver not installed (scripts/test-servers.sh installs it)")
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support import expected_conditions as ec
     from selenium.webdriver.support.ui import WebDriverWait
@@ -129,20 +122,10 @@ def test_the_real_server_in_headless_chromium(published):
     port = free_port()
     proc = subprocess.Popen([sys.executable, "-m", "hasiru", "fpo-app", "--port", str(port)], env={**os.environ},
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
-    opts = webdriver.ChromeOptions()
-    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--disable-dev-shm-usage", "--window-size=1400,1000"):
-        opts.add_argument(flag)
-    opts.binary_location = shutil.which("chromium")
     driver = None
     try:
-        for _ in range(150):
-            try:
-                if httpx.get(f"http://127.0.0.1:{port}/_stcore/health").status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.2)
-        driver = webdriver.Chrome(service=Service(shutil.which("chromedriver")), options=opts)
+        wait_http(f"http://127.0.0.1:{port}/_stcore/health")
+        driver = chromium_driver()
         wait = WebDriverWait(driver, 60)
         driver.get(f"http://127.0.0.1:{port}/")
         wait.until(ec.presence_of_element_located((By.CSS_SELECTOR, "input[type='password']")))

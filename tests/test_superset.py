@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.servers import free_port
+from tests.servers import chromium_driver, free_port
 
 ROOT = Path(__file__).resolve().parents[1]
 pytestmark = pytest.mark.slow
@@ -87,21 +87,12 @@ def test_sql_lab_cannot_read_server_files_and_analysts_are_not_admins(superset):
 
 
 def test_each_dashboard_renders_in_headless_chromium_without_chart_errors(superset, tmp_path):
-    if not shutil.which("chromedriver"):
-        pytest.skip("chromium-driver not installed (scripts/test-servers.sh installs it)")
     url, ids, sp = superset
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support import expected_conditions as ec
     from selenium.webdriver.support.ui import WebDriverWait
 
-    opts = webdriver.ChromeOptions()
-    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--disable-dev-shm-usage", "--window-size=1600,1200"):
-        opts.add_argument(flag)
-    opts.binary_location = shutil.which("chromium")
-    driver = webdriver.Chrome(service=Service(shutil.which("chromedriver")), options=opts)
+    driver = chromium_driver(1600, 1200)
     try:
         wait = WebDriverWait(driver, 90)
         driver.get(f"{url}/login/")
