@@ -261,6 +261,13 @@ def _print_summary() -> None:
     click.echo("\nLoads by source (ops.load_log)")
     click.echo(console.table([(k, *v) for k, v in sorted(by_source.items())],
                              ("source", "files", "rows read", "quarantined rows", "rejected files", "duplicate files")))
+    from lake.tables import WATERMARKS
+
+    marks = sorted((r["source"], r["stream"], str(r["watermark"]), str(r["updated_at"])[:19])
+                   for r in delta_io.read_arrow(WATERMARKS).to_pylist())
+    if marks:
+        click.echo("\nConnector watermarks (ops.source_watermarks: everything up to here is landed)")
+        click.echo(console.table(marks, ("connector", "stream", "watermark", "recorded at")))
     click.echo(f"""
 Where to look:
   landing zone (raw payloads):  {s.landing_uri}

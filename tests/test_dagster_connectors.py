@@ -29,3 +29,17 @@ def test_a_failing_connector_fails_its_asset_and_the_others_still_land(lake_env,
     assert "data.gov.in" in failures["landing__mandi_prices_api"] and "connection failed" in failures["landing__mandi_prices_api"]
     days = landing.landing_dates("weather")
     assert len(days) == 1 and len(landing.list_files("weather", days[0])) == 1
+
+
+def test_status_shows_the_connectors_watermarks(lake_env):
+    import datetime as dt
+    import subprocess
+    import sys
+
+    from ingestion.connectors import watermarks
+
+    watermarks.set("app_postgres", "farms", dt.datetime(2026, 11, 26, 5, 0, tzinfo=dt.timezone.utc), "FM00000042")
+    out = subprocess.run([sys.executable, "-m", "hasiru", "status"], capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0
+    line = next(ln for ln in out.stdout.splitlines() if ln.startswith("app_postgres"))
+    assert "farms" in line and "2026-11-26 05:00:00+00:00" in line
