@@ -11,9 +11,8 @@ from pathlib import Path
 import click
 
 from hasiru import console
-from hasiru.config import REPO_ROOT, ConfigError, settings
+from hasiru.config import ConfigError, IST, REPO_ROOT, settings
 
-IST = dt.timezone(dt.timedelta(hours=5, minutes=30))
 
 
 def _today_ist() -> dt.date:

@@ -27,7 +27,8 @@ def sms() -> None:
               help="Queue digests even if the day is not a Tuesday or Friday (--digest); default: only on those days.")
 def queue(day: dt.date | None, force_digest: bool | None) -> None:
     """Render the day's severe-weather alerts (and digests on digest days) into ops.sms_outbox."""
-    from sms.digest import IST, queue as do_queue
+    from hasiru.config import IST
+    from sms.digest import queue as do_queue
 
     day = day or dt.datetime.now(IST).date()
     stats = do_queue(day, digests=force_digest, progress=console.progress)

@@ -6,12 +6,14 @@ platform by setting a few variables instead of patching code.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from dataclasses import dataclass
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
-IST_TZ = "Asia/Kolkata"
+IST_TZ = "Asia/Kolkata"  # for Dagster schedules and partitions
+IST = dt.timezone(dt.timedelta(hours=5, minutes=30), "IST")  # India has one offset and no daylight saving
 
 
 class ConfigError(ValueError):

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from hasiru.config import IST
 from ingestion import landing
 from ingestion.parsed import RAW_LIMIT
 from ingestion.sources import LoadContext, source
@@ -24,7 +25,6 @@ from lake import delta_io
 from lake.catalog import LOAD_LOG, QUARANTINE_SCHEMA, quarantine_table, table
 
 log = logging.getLogger(__name__)
-IST = dt.timezone(dt.timedelta(hours=5, minutes=30))
 
 
 @dataclass

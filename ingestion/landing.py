@@ -16,7 +16,7 @@ import os
 import urllib.parse
 from pathlib import Path
 
-from hasiru.config import ConfigError, settings
+from hasiru.config import IST, ConfigError, settings
 
 
 def root() -> Path:
@@ -53,6 +53,11 @@ def s3():
 def _key(rel: str) -> str:
     bucket, prefix = _bucket_prefix()
     return f"{prefix}/{rel}" if prefix else rel
+
+
+def day_of(moment: dt.datetime) -> dt.date:
+    """The landing day (the partition) of something that arrives at `moment`: its date in IST."""
+    return moment.astimezone(IST).date()
 
 
 def partition_dir(source: str, day: dt.date) -> Path:

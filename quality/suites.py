@@ -9,8 +9,9 @@ from dataclasses import dataclass, field
 
 import great_expectations as gx
 
+from hasiru.config import IST
+
 E = gx.expectations
-IST = dt.timezone(dt.timedelta(hours=5, minutes=30))
 
 
 @dataclass(frozen=True)

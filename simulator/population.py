@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 import pyarrow as pa
 
+from hasiru.config import IST
 from simulator.geography import CROPS_BY_REGION, crop_choices, geography
 from simulator.rng import rng_for
 
@@ -33,7 +34,6 @@ PRODUCTS = [  # organic inputs sold through FPOs: (name, category, unit, price R
     ("Tur seed (BRG-5)", "seed", "4 kg", 640), ("Groundnut seed (GPBD-4)", "seed", "30 kg", 3600),
     ("Drip lateral 16 mm", "irrigation", "100 m", 1400), ("Tarpaulin 6x4 m", "equipment", "each", 1250),
 ]
-IST = dt.timezone(dt.timedelta(hours=5, minutes=30))
 
 
 @dataclass

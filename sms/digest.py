@@ -21,19 +21,18 @@ import hashlib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from zoneinfo import ZoneInfo
 
 import duckdb
 import pyarrow as pa
 
 from hasiru import lake_views
+from hasiru.config import IST
 from lake import delta_io
 from lake.tables import SMS_DND, SMS_OUTBOX
 from sms import segments, templates
 from simulator.geography import geography
 from sms.weather_alerts import severe_by_block
 
-IST = ZoneInfo("Asia/Kolkata")
 MAX_SEGMENTS = 2
 DIGEST_WEEKDAYS = (1, 4)  # Tuesday, Friday: the cadence of the district agromet advisories
 QUIET_START, QUIET_END = dt.time(21, 0), dt.time(8, 0)

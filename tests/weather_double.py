@@ -12,7 +12,8 @@ import time
 import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-IST = dt.timezone(dt.timedelta(hours=5, minutes=30))
+from hasiru.config import IST
+
 
 
 def onecall(lat: float, lon: float, start: dt.date, seed: float) -> dict:

@@ -13,13 +13,12 @@ import datetime as dt
 
 import dagster as dg
 
-from hasiru.config import IST_TZ
+from hasiru.config import IST, IST_TZ
 from ingestion.connectors import SourceUnavailable
 from ingestion.connectors.agmarknet_api import AgmarknetApi
 from ingestion.connectors.app_postgres import AppPostgres
 from ingestion.connectors.influx import InfluxConnector, InfluxSettings
 from ingestion.connectors.weather import WeatherFetcher, providers_from_env
-from sms.digest import IST
 
 
 class InfluxResource(dg.ConfigurableResource):

@@ -13,13 +13,13 @@ import json
 import os
 from collections.abc import Callable
 
+from hasiru.config import IST
 from ingestion import landing
 from ingestion.connectors import SourceUnavailable
 from ingestion.connectors.http import RetryingClient
 
 SOURCE = "mandi_prices"
 RESOURCE = "9ef84268-d588-465a-a308-a864a43d0070"  # "Current daily price of various commodities from various markets (Mandi)"
-IST = dt.timezone(dt.timedelta(hours=5, minutes=30))
 
 
 class AgmarknetApi:
@@ -59,7 +59,7 @@ class AgmarknetApi:
         records = sum(len(p["records"]) for p in pages)
         doc = {"source": "data.gov.in", "resource": self.resource, "state": state, "arrival_date": day.isoformat(),
                "fetched_at": now.isoformat(), "pages": pages}
-        path = landing.write(SOURCE, now.astimezone(IST).date(), f"agmarknet_api_{day}_{now.astimezone(IST):%Y%m%dT%H%M%S}.json",
+        path = landing.write(SOURCE, landing.day_of(now), f"agmarknet_api_{day}_{now.astimezone(IST):%Y%m%dT%H%M%S}.json",
                              json.dumps(doc, ensure_ascii=False).encode())
         progress(f"data.gov.in {day}: {records:,} records in {len(pages)} pages -> {path}")
         return {"records": records, "pages": len(pages), "file": path}

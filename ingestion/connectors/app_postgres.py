@@ -35,7 +35,6 @@ from lake.catalog import UTC_TS
 
 SOURCE = "app"
 SCHEMA_SQL = Path(__file__).with_name("app_schema.sql")
-IST = dt.timezone(dt.timedelta(hours=5, minutes=30))
 TABLES = [t for t in APP_TABLES if t != "deleted_keys"]  # in foreign-key order
 INCREMENTAL = {t: "updated_at" for t in TABLES} | {
     "certification_status_events": "event_at", "advisory_feedback": "created_at", "call_logs": "started_at"}
@@ -136,7 +135,7 @@ class AppPostgres:
                 progress: Callable[[str], None] = lambda _: None) -> dict:
         """Every table's changes since its watermark; {"tables": {table: {...}}, "failed": {table: reason}}."""
         now = now or dt.datetime.now(dt.timezone.utc)
-        day = now.astimezone(IST).date()
+        day = landing.day_of(now)
         out, failed = {}, {}
         marks = watermarks.get_all("app_postgres")
         moved: dict[str, tuple] = {}
@@ -220,7 +219,7 @@ class AppPostgres:
             for table, keys in found.items():
                 for k in keys:
                     w.writerow([f"{table}:{k}", table, k, now.isoformat()])
-            landing.write(SOURCE, now.astimezone(IST).date(), f"deleted_keys__{now:%Y%m%dT%H%M%S%f}.csv", buf.getvalue().encode())
+            landing.write(SOURCE, landing.day_of(now), f"deleted_keys__{now:%Y%m%dT%H%M%S%f}.csv", buf.getvalue().encode())
         counts = {t: len(k) for t, k in found.items()}
         progress(f"app key reconciliation: {sum(counts.values())} hard-deleted keys {counts}")
         return counts

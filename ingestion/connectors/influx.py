@@ -22,7 +22,6 @@ from ingestion.connectors import SourceUnavailable, watermarks
 from ingestion.connectors.http import RetryingClient
 
 SOURCE = "sensors"
-IST = dt.timezone(dt.timedelta(hours=5, minutes=30))
 
 
 @dataclass(frozen=True)
@@ -141,7 +140,7 @@ class InfluxConnector:
                 data, n = self.pull_window(m, start, end, types)
                 if n:
                     name = f"influx_{m}_{start:%Y%m%dT%H%M%S}_{end:%Y%m%dT%H%M%S}.lp"
-                    files.append(landing.write(SOURCE, now.astimezone(IST).date(), name, data))
+                    files.append(landing.write(SOURCE, landing.day_of(now), name, data))
                     points += n
                 if mark is None or end > mark:  # only forward: a look-back window never moves it back
                     mark = moved = end

@@ -20,13 +20,13 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from hasiru.config import IST
 from ingestion import landing
 from ingestion.connectors import SourceUnavailable
 from ingestion.connectors.http import CircuitBreaker, RetryingClient
 from simulator.geography import geography
 
 SOURCE = "weather"
-IST = dt.timezone(dt.timedelta(hours=5, minutes=30))
 
 
 class ChainExhausted(SourceUnavailable):
@@ -140,7 +140,7 @@ class WeatherFetcher:
             else:
                 report.failed.setdefault(kind, []).append(block["block_code"])
         endpoint = "onecall" if kind == "forecast" else "onecall/day_summary"
-        landing_day = now.astimezone(IST).date()
+        landing_day = landing.day_of(now)
         stamp = f"{now.astimezone(IST):%Y%m%dT%H%M%S}"
         for name, responses in owm.items():
             doc = {"provider": name, "endpoint": endpoint, "fetched_at": now.astimezone(IST).isoformat(), "responses": responses}

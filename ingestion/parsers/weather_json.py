@@ -23,11 +23,11 @@ import json
 
 import pyarrow as pa
 
+from hasiru.config import IST
 from ingestion.columns import RowIssues, to_float
 from ingestion.parsed import FileRejected, ParsedFile
 
 OBS, FC = "bronze.weather_observations", "bronze.weather_forecasts"
-IST = dt.timezone(dt.timedelta(hours=5, minutes=30))
 RANGES = {"temp": (-10.0, 55.0), "humidity": (0.0, 100.0), "rain": (0.0, 1000.0), "wind": (0.0, 80.0), "pop": (0.0, 1.0)}
 
 
