@@ -14,29 +14,21 @@ import pandas as pd
 from serving.api.db import Version
 
 
-def _df(v: Version, sql: str, params: list) -> pd.DataFrame:
-    cur = v.cursor()
-    try:
-        return cur.execute(sql, params).df()
-    finally:
-        cur.close()
-
-
 def fpos(v: Version) -> pd.DataFrame:
-    return _df(v, "select distinct fpo_id, fpo_name, district from api_fpo_overview order by fpo_id", [])
+    return v.frame("select distinct fpo_id, fpo_name, district from api_fpo_overview order by fpo_id", [])
 
 
 def overview(v: Version, fpo_id: str) -> dict:
-    head = _df(v, "select fpo_name, district, max(members_active) as members_active from api_fpo_overview "
+    head = v.frame("select fpo_name, district, max(members_active) as members_active from api_fpo_overview "
                   "where fpo_id = ? group by all", [fpo_id])
-    farms = _df(v, """
+    farms = v.frame("""
         select count(*) as farms, coalesce(sum(f.area_acres), 0) as area_acres,
                coalesce(sum(c.area_acres) filter (where c.expected_harvest_date between current_date and current_date + 30), 0)
                    as harvest_30d_acres
         from api_farms as f left join api_farm_crops as c using (farm_id) where f.fpo_id = ?""", [fpo_id])
-    by_crop = _df(v, "select crop, season, sum(area_acres) as area_acres from api_fpo_overview "
+    by_crop = v.frame("select crop, season, sum(area_acres) as area_acres from api_fpo_overview "
                      "where fpo_id = ? and crop is not null group by all order by area_acres desc", [fpo_id])
-    harvests = _df(v, """
+    harvests = v.frame("""
         select date_trunc('week', c.expected_harvest_date) as week, c.crop, sum(c.area_acres) as area_acres
         from api_farms as f join api_farm_crops as c using (farm_id)
         where f.fpo_id = ? and c.expected_harvest_date between current_date and current_date + 56
@@ -49,7 +41,7 @@ def overview(v: Version, fpo_id: str) -> dict:
 
 
 def members(v: Version, fpo_id: str) -> pd.DataFrame:
-    return _df(v, """
+    return v.frame("""
         select m.farmer_id, m.name, m.village, m.language, count(f.farm_id) as farms, round(sum(f.area_acres), 1) as area_acres,
                string_agg(distinct c.crop, ', ') as current_crop
         from api_farmers as m left join api_farms as f using (farmer_id) left join api_farm_crops as c using (farm_id)
@@ -57,18 +49,18 @@ def members(v: Version, fpo_id: str) -> pd.DataFrame:
 
 
 def farm_points(v: Version, fpo_id: str) -> pd.DataFrame:
-    return _df(v, "select farm_id, lat, lon, area_acres from api_farms where fpo_id = ? and lat is not null", [fpo_id])
+    return v.frame("select farm_id, lat, lon, area_acres from api_farms where fpo_id = ? and lat is not null", [fpo_id])
 
 
 def commodities(v: Version, fpo_id: str) -> list[str]:
-    df = _df(v, """select c.crop, sum(c.area_acres) as acres from api_farms as f join api_farm_crops as c using (farm_id)
+    df = v.frame("""select c.crop, sum(c.area_acres) as acres from api_farms as f join api_farm_crops as c using (farm_id)
                    where f.fpo_id = ? group by all order by acres desc""", [fpo_id])
     return df["crop"].tolist()
 
 
 def nearby_mandis(v: Version, fpo_id: str, commodity: str, limit: int = 3) -> pd.DataFrame:
     """Mandis with a forecast for the commodity, nearest to the FPO's farms' centre first."""
-    return _df(v, """
+    return v.frame("""
         with centre as (select avg(lat) as lat, avg(lon) as lon from api_farms where fpo_id = ?),
         with_fc as (select distinct mandi_code from api_price_forecasts where commodity = ?)
         select p.mandi_code, p.mandi_name,
@@ -79,7 +71,7 @@ def nearby_mandis(v: Version, fpo_id: str, commodity: str, limit: int = 3) -> pd
 
 def price_series(v: Version, mandi_code: str, commodity: str) -> pd.DataFrame:
     """History (actual) and forecast (yhat with its 80 % interval) in one frame: date, kind, price, lo80, hi80."""
-    return _df(v, """
+    return v.frame("""
         select arrival_date as date, 'actual' as kind, modal_price_rs_per_qtl as price, null::double as lo80, null::double as hi80
         from api_mandi_price_history where mandi_code = ? and commodity = ?
         union all
@@ -88,28 +80,28 @@ def price_series(v: Version, mandi_code: str, commodity: str) -> pd.DataFrame:
 
 
 def sensor_alerts(v: Version, fpo_id: str) -> pd.DataFrame:
-    return _df(v, """
+    return v.frame("""
         select m.name, s.farm_id, s.sensor_id, s.status, s.last_reading_at, s.soil_moisture_vwc_pct, s.battery_v
         from api_sensor_status as s join api_farms as f using (farm_id) join api_farmers as m using (farmer_id)
         where f.fpo_id = ? and s.status <> 'ok' order by s.status, m.name""", [fpo_id])
 
 
 def advice_alerts(v: Version, fpo_id: str) -> pd.DataFrame:
-    return _df(v, """
+    return v.frame("""
         select m.name, a.farm_id, a.advisory_date, a.advisory_type, a.reason_code, a.amount_mm
         from api_advisories as a join api_farms as f using (farm_id) join api_farmers as m using (farmer_id)
         where f.fpo_id = ? and a.severity = 'high' order by a.advisory_date desc, a.advisory_type, m.name""", [fpo_id])
 
 
 def weather_alerts(v: Version, fpo_id: str) -> pd.DataFrame:
-    return _df(v, """
+    return v.frame("""
         select d.digest_date, m.village, count(*) as farmers, any_value(d.text) as example
         from api_digests as d join api_farmers as m using (farmer_id)
         where m.fpo_id = ? and d.kind = 'alert' group by all order by d.digest_date desc, farmers desc""", [fpo_id])
 
 
 def certification(v: Version, fpo_id: str) -> pd.DataFrame:
-    return _df(v, """
+    return v.frame("""
         select p.application_id, m.name, p.scheme, p.step, p.applied_on, cast(p.step_since as date) as step_since,
                p.days_at_step, p.is_overdue
         from api_certification_pipeline as p left join api_farmers as m using (farmer_id)
@@ -118,7 +110,7 @@ def certification(v: Version, fpo_id: str) -> pd.DataFrame:
 
 def sms(v: Version, fpo_id: str, days: int = 30) -> pd.DataFrame:
     since = dt.date.today() - dt.timedelta(days=days)
-    return _df(v, """
+    return v.frame("""
         select d.digest_date, d.kind, d.status, d.language, count(*) as messages, sum(d.segments) as segments
         from api_digests as d join api_farmers as m using (farmer_id)
         where m.fpo_id = ? and d.digest_date >= ? group by all order by d.digest_date, d.status""", [fpo_id, since])

@@ -38,6 +38,24 @@ class Version:
     def cursor(self) -> duckdb.DuckDBPyConnection:
         return self.con.cursor()
 
+    def rows(self, sql: str, params: list | None = None) -> list[dict]:
+        """A query's rows as dicts, on a cursor of its own (connections are shared across threads)."""
+        cur = self.cursor()
+        try:
+            cur.execute(sql, params or [])
+            cols = [d[0] for d in cur.description]
+            return [dict(zip(cols, row)) for row in cur.fetchall()]
+        finally:
+            cur.close()
+
+    def frame(self, sql: str, params: list | None = None):
+        """A query's result as a pandas DataFrame, on a cursor of its own."""
+        cur = self.cursor()
+        try:
+            return cur.execute(sql, params or []).df()
+        finally:
+            cur.close()
+
 
 class ServingDB:
     def __init__(self, path: Path):
