@@ -4,6 +4,7 @@ binary is missing (a developer machine without the package), never silently pass
 
 from __future__ import annotations
 
+import json
 import shutil
 import socket
 import subprocess
@@ -137,3 +138,17 @@ def chromium_driver(width: int = 1400, height: int = 1000):
         opts.add_argument(flag)
     opts.binary_location = shutil.which("chromium")
     return webdriver.Chrome(service=Service(shutil.which("chromedriver")), options=opts)
+
+
+def send_json(handler, status: int, body: dict | bytes) -> None:
+    """Answer an http.server request as the test doubles' APIs do: JSON (or raw bytes) with its length.
+    A client that already gave up (a timeout under test) is not an error of the double."""
+    data = body if isinstance(body, bytes) else json.dumps(body).encode()
+    try:
+        handler.send_response(status)
+        handler.send_header("Content-Type", "application/json")
+        handler.send_header("Content-Length", str(len(data)))
+        handler.end_headers()
+        handler.wfile.write(data)
+    except (BrokenPipeError, ConnectionResetError):
+        pass

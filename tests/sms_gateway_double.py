@@ -13,6 +13,8 @@ import urllib.parse
 from collections import Counter
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+from tests.servers import send_json
+
 
 class GatewayDouble:
     def __init__(self, reject_numbers=(), fail_first: int = 0, stall_first: int = 0, stall_s: float = 1.5,
@@ -77,12 +79,7 @@ class GatewayDouble:
                 pass
 
             def _reply(self, status: int, body: dict) -> None:
-                data = json.dumps(body).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
+                send_json(self, status, body)
 
             def do_POST(self):
                 raw = self.rfile.read(int(self.headers.get("Content-Length", 0)))

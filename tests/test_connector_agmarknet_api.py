@@ -4,7 +4,6 @@ them in silver; malformed and untracked records quarantined."""
 
 import csv
 import datetime as dt
-import json
 import os
 import subprocess
 import sys
@@ -23,6 +22,7 @@ from lake import delta_io
 from lake.catalog import table
 from simulator.geography import REFERENCE_DIR
 from tests.conftest import land
+from tests.servers import send_json
 
 DAY = dt.date(2026, 11, 25)
 NOW = dt.datetime(2026, 11, 26, 3, 0, tzinfo=dt.timezone.utc)
@@ -58,24 +58,15 @@ def api():
             q = {k: v[0] for k, v in urllib.parse.parse_qs(url.query).items()}
             state["calls"] += 1
             if url.path != f"/resource/{RESOURCE}" or q.get("api-key") != "k":
-                self.send_response(403)
-                self.end_headers()
-                return
+                return send_json(self, 403, {"message": "invalid api key"})
             offset, limit = int(q["offset"]), int(q["limit"])
             if offset == state["fail_offset_once"]:
                 state["fail_offset_once"] = None
-                self.send_response(502)
-                self.end_headers()
-                return
+                return send_json(self, 502, b"")
             assert q["filters[arrival_date]"] == DAY.strftime("%d/%m/%Y") and q["filters[state.keyword]"] == "Karnataka"
             page = data[offset:offset + limit]
-            body = json.dumps({"total": len(data), "count": len(page), "limit": str(limit), "offset": str(offset),
-                               "records": page}).encode()
-            self.send_response(200)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
+            send_json(self, 200, {"total": len(data), "count": len(page), "limit": str(limit), "offset": str(offset),
+                                  "records": page})
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
