@@ -37,9 +37,9 @@ def influx(tmp_path, lake_env):
     server.stop()
 
 
-def connector(server, **kw) -> InfluxConnector:
+def connector(server, initial_start=dt.timedelta(days=2)) -> InfluxConnector:
     return InfluxConnector(InfluxSettings(url=server.url, database="sensors", chunk=dt.timedelta(hours=6),
-                                          lookback=dt.timedelta(hours=2), initial_start=dt.timedelta(days=2), retries=2, **kw))
+                                          lookback=dt.timedelta(hours=2), initial_start=initial_start, retries=2))
 
 
 def bronze_points():
@@ -97,17 +97,21 @@ def test_server_dying_mid_pull_leaves_the_watermark_at_the_last_landed_window(in
     assert mark < NOW - dt.timedelta(minutes=5)
 
 
-def test_unknown_tags_and_fields_are_quarantined_with_the_reason(influx):
+def test_unknown_tags_and_fields_and_wrong_field_types_are_quarantined_with_the_reason(influx):
     ts = int(START.timestamp()) * 10**9
+    # InfluxDB types a field per shard (a week here): a month back, battery_v went in as a string
+    old = int((START - dt.timedelta(days=30)).timestamp()) * 10**9
     influx.write("sensors", points(sensors=[1], n=4) + (
         f"soil,farm_id=FM00000002,sensor_id=SM000002,region=north soil_moisture_vwc_pct=20.5 {ts}\n"
         f"soil,farm_id=FM00000003,sensor_id=SM000003 soil_moisture_vwc_pct=21.5,firmware=\"1.2\" {ts}\n").encode())
-    connector(influx).sync(now=NOW)
+    influx.write("sensors", f'soil,farm_id=FM00000004,sensor_id=SM000004 battery_v="low" {old}\n'.encode())
+    connector(influx, initial_start=dt.timedelta(days=35)).sync(now=NOW)
     report = load_partition("sensors", DAY)
-    assert report.total("rows_quarantined") == 2
+    assert report.total("rows_quarantined") == 3
     q = delta_io.read_arrow(table("bronze.quarantine_sensors")).to_pylist()
     reasons = " | ".join(r["reason"] for r in q)
     assert "unknown tag 'region'" in reasons and "unknown field 'firmware'" in reasons
+    assert "field 'battery_v' is a string" in reasons
     assert all(r["source_file"].startswith("sensors/2026-11-26/influx_soil_") for r in q)
     rows, distinct = bronze_points()
     assert len(distinct) == 4 and pc.count_distinct(rows["sensor_id"]).as_py() == 1

@@ -53,15 +53,18 @@ def _escape_key(s: str) -> str:
     return s.replace(",", r"\,").replace("=", r"\=").replace(" ", r"\ ")
 
 
-def _field(value, kind: str) -> str | None:
+def _field(value, kinds: set[str]) -> str | None:
+    """A field value in line protocol. JSON tells strings and booleans apart but not integers from
+    whole floats, so numbers take the field's numeric type from SHOW FIELD KEYS (which lists a field
+    once per type when shards disagree: then the value decides)."""
     if value is None:
         return None
-    if kind == "integer":
-        return f"{int(value)}i"
-    if kind == "boolean":
+    if isinstance(value, bool):
         return "true" if value else "false"
-    if kind == "string":
-        return '"' + str(value).replace("\\", "\\\\").replace('"', '\\"') + '"'
+    if isinstance(value, str):
+        return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    if isinstance(value, int) and "integer" in kinds and "float" not in kinds:
+        return f"{value}i"
     return repr(float(value))
 
 
@@ -96,11 +99,16 @@ class InfluxConnector:
             raise SourceUnavailable(f"InfluxDB query error: {errors[0]}")
         return results
 
-    def field_types(self, measurement: str) -> dict[str, str]:
+    def field_types(self, measurement: str) -> dict[str, set[str]]:
         series = self._query(f'SHOW FIELD KEYS FROM "{measurement}"')[0].get("series", [])
-        return {k: t for s in series for k, t in s["values"]}
+        types: dict[str, set[str]] = {}
+        for s in series:
+            for k, t in s["values"]:
+                types.setdefault(k, set()).add(t)
+        return types
 
-    def pull_window(self, measurement: str, start: dt.datetime, end: dt.datetime, types: dict[str, str]) -> tuple[bytes, int]:
+    def pull_window(self, measurement: str, start: dt.datetime, end: dt.datetime,
+                    types: dict[str, set[str]]) -> tuple[bytes, int]:
         """Line protocol of every point in [start, end), and the number of points."""
         q = (f'SELECT * FROM "{measurement}" WHERE time >= \'{_rfc3339(start)}\' AND time < \'{_rfc3339(end)}\' GROUP BY *')
         lines = []
@@ -109,7 +117,7 @@ class InfluxConnector:
                 tags = "".join(f",{_escape_key(k)}={_escape_key(v)}" for k, v in sorted(series.get("tags", {}).items()) if v != "")
                 cols = series["columns"]
                 for row in series["values"]:
-                    fields = [(c, _field(v, types.get(c, "float"))) for c, v in zip(cols[1:], row[1:])]
+                    fields = [(c, _field(v, types.get(c, {"float"}))) for c, v in zip(cols[1:], row[1:])]
                     body = ",".join(f"{_escape_key(c)}={v}" for c, v in fields if v is not None)
                     if body:
                         lines.append(f"{_escape_key(series['name'])}{tags} {body} {row[0]}")
