@@ -66,6 +66,17 @@ def settings() -> Settings:
                     warehouse_path=warehouse, serving_dir=serving)
 
 
+ENGINES = ("embedded", "spark")
+
+
+def engine() -> str:
+    """HASIRU_ENGINE: `embedded` (default: delta-rs, DuckDB, a process pool) or `spark` (spark_jobs/)."""
+    value = os.environ.get("HASIRU_ENGINE", "embedded").strip().lower() or "embedded"
+    if value not in ENGINES:
+        raise ConfigError(f"HASIRU_ENGINE={value!r}: use one of {', '.join(ENGINES)}")
+    return value
+
+
 def storage_options() -> dict[str, str]:
     """delta-rs object-store options for an S3-compatible lake, from the usual AWS_* variables."""
     keys = {

@@ -28,6 +28,8 @@ fi
 echo "setup: installing locked dependencies (requirements.lock)"
 .venv/bin/uv pip sync -q --python .venv/bin/python requirements.lock
 .venv/bin/uv pip install -q --python .venv/bin/python --no-deps -e .
+echo "setup: Delta Lake's jars for Spark (pinned, verified; later Spark starts need no network)"
+.venv/bin/python -m spark_jobs.jars
 echo "setup: Superset in its own virtualenv (.venv-superset, dashboards/superset/requirements.lock)"
 [ -x .venv-superset/bin/python ] || "$PY" -m venv .venv-superset
 .venv/bin/uv pip sync -q --python .venv-superset/bin/python dashboards/superset/requirements.lock

@@ -49,3 +49,20 @@ def pytest_unconfigure(config):
     sys.stdout.flush()
     sys.stderr.flush()
     os._exit(_exit_status)
+
+
+@pytest.fixture(scope="session")
+def spark(tmp_path_factory):
+    """One local Spark session for the whole test run (5-10 s to start); Delta's jars come from set-up."""
+    from spark_jobs import session
+
+    root = tmp_path_factory.mktemp("spark")
+    mp = pytest.MonkeyPatch()
+    mp.setenv("HASIRU_DATA_DIR", str(root))
+    mp.setenv("HASIRU_SPARK_MASTER", "local[2]")
+    mp.setenv("HASIRU_SPARK_DRIVER_MEMORY", "2g")
+    try:
+        yield session.get_spark()  # JarsMissing names the set-up step when the jars are not there
+    finally:
+        mp.undo()
+        session.stop()

@@ -12,6 +12,7 @@ cannot carry a model (recorded as the champion's reason):
 from __future__ import annotations
 
 import multiprocessing
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from functools import partial
 
@@ -40,38 +41,59 @@ def series_rule(g: pd.DataFrame) -> str | None:
     return None
 
 
-def _prophet_one(history: pd.DataFrame, horizon: int) -> pd.DataFrame:
-    return models.prophet(history, horizon)
-
-
-def forecast_at(series: pd.DataFrame, cutoff: pd.Timestamp | None, wanted: tuple[str, ...] = MODELS,
-                horizon: int = HORIZON, workers: int = 1) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Forecasts of every wanted model for every series from `cutoff` (None: each series' last day).
-    Returns (forecasts, rules: series_id, rule)."""
-    hist = series if cutoff is None else series[series["ds"] <= cutoff]
-    groups = {sid: g.reset_index(drop=True) for sid, g in hist.groupby("series_id", sort=True)}
-    rules = {sid: series_rule(g) for sid, g in groups.items()}
-    full = [sid for sid, r in rules.items() if r is None]
+def series_forecast(history: pd.DataFrame, horizon: int = HORIZON, wanted: tuple[str, ...] = MODELS,
+                    lgbm: dict | None = None) -> pd.DataFrame:
+    """Every wanted model's forecast for ONE series from the end of its history: pandas in, pandas out
+    (FORECAST_COLUMNS). The unit of work of both engines: the local pool maps it over series, Spark runs
+    it in `groupBy("series_id").applyInPandas` (spark_jobs/forecast_fanout.py). `lgbm` is the global
+    model trained once over all series (LightGBM forecasts are skipped without it)."""
+    g = history.sort_values("ds").reset_index(drop=True)
+    rule = series_rule(g)
     out = []
-    for sid, g in groups.items():
-        if rules[sid] == "no_history":
-            continue
+    if rule != "no_history":
         if "naive" in wanted:
             out.append(models.naive(g, horizon))
         if "seasonal_naive" in wanted:
             out.append(models.seasonal_naive(g, horizon))
-    if "prophet" in wanted and full:
-        fn = partial(_prophet_one, horizon=horizon)
-        if workers > 1:
+    if rule is None and "prophet" in wanted:
+        out.append(models.prophet(g, horizon))
+    if rule is None and "lightgbm" in wanted and lgbm is not None:
+        out.append(models.lightgbm_forecast(lgbm, g, horizon))
+    return pd.concat(out, ignore_index=True) if out else pd.DataFrame(columns=FORECAST_COLUMNS)
+
+
+Fanout = Callable[[pd.DataFrame, Callable[[pd.DataFrame], pd.DataFrame]], pd.DataFrame]
+
+
+def local_fanout(workers: int = 1) -> Fanout:
+    """Run a per-series function over every series here: in this process, or a pool of `workers`."""
+    def fanout(hist: pd.DataFrame, fn: Callable[[pd.DataFrame], pd.DataFrame]) -> pd.DataFrame:
+        groups = [g for _, g in hist.groupby("series_id", sort=True)]
+        if workers > 1 and len(groups) > 1:
             # spawn: cmdstanpy reads its output with polars, whose threads do not survive fork (DESIGN.md)
             with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
-                out.extend(pool.map(fn, [groups[s] for s in full], chunksize=max(1, len(full) // (workers * 4))))
+                parts = list(pool.map(fn, groups, chunksize=max(1, len(groups) // (workers * 4))))
         else:
-            out.extend(fn(groups[s]) for s in full)
-    if "lightgbm" in wanted and full:
-        trained = models.lightgbm_train(pd.concat([groups[s] for s in full]), horizon)
-        out.extend(models.lightgbm_forecast(trained, groups[s], horizon) for s in full)
-    forecasts = pd.concat(out, ignore_index=True) if out else pd.DataFrame(columns=FORECAST_COLUMNS)
+            parts = [fn(g) for g in groups]
+        parts = [p for p in parts if len(p)]
+        return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=FORECAST_COLUMNS)
+    return fanout
+
+
+def forecast_at(series: pd.DataFrame, cutoff: pd.Timestamp | None, wanted: tuple[str, ...] = MODELS,
+                horizon: int = HORIZON, workers: int = 1, fanout: Fanout | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Forecasts of every wanted model for every series from `cutoff` (None: each series' last day),
+    fanned out by `fanout` (default: the local pool of `workers`). Returns (forecasts, rules: series_id, rule)."""
+    hist = series if cutoff is None else series[series["ds"] <= cutoff]
+    groups = {sid: g.reset_index(drop=True) for sid, g in hist.groupby("series_id", sort=True)}
+    rules = {sid: series_rule(g) for sid, g in groups.items()}
+    full = [sid for sid, r in rules.items() if r is None]
+    lgbm = None
+    if "lightgbm" in wanted and full:  # one global model, trained here; each series is then forecast apart
+        lgbm = models.lightgbm_train(pd.concat([groups[s] for s in full]), horizon)
+    fn = partial(series_forecast, horizon=horizon, wanted=wanted, lgbm=lgbm)
+    forecasts = (fanout or local_fanout(workers))(hist, fn)
+    forecasts = forecasts.sort_values(["series_id", "model", "horizon"], ignore_index=True)
     return forecasts, pd.DataFrame({"series_id": list(rules), "rule": list(rules.values())})
 
 
@@ -79,13 +101,13 @@ SCORE_COLUMNS = ["series_id", "model", "cutoff", "window", "mase", "smape", "cov
 
 
 def backtest(series: pd.DataFrame, n_cutoffs: int = 3, step_days: int = 30, wanted: tuple[str, ...] = MODELS,
-             horizon: int = HORIZON, workers: int = 1) -> pd.DataFrame:
+             horizon: int = HORIZON, workers: int = 1, fanout: Fanout | None = None) -> pd.DataFrame:
     """Scores per series, model, cutoff and horizon window (h1_7, h1_30)."""
     last = series["ds"].max()
     rows = []
     for k in range(n_cutoffs, 0, -1):
         cutoff = last - pd.Timedelta(days=horizon + step_days * (k - 1))
-        fc, rules = forecast_at(series, cutoff, wanted, horizon, workers)
+        fc, rules = forecast_at(series, cutoff, wanted, horizon, workers, fanout)
         actual = series[["series_id", "ds", "y"]]
         joined = fc.merge(actual, on=["series_id", "ds"], how="left")
         hist = series[series["ds"] <= cutoff]

@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from hasiru.config import engine as config_engine
 from lake import delta_io
 from lake.catalog import TableSpec, table
 
@@ -41,8 +42,13 @@ def _arrow(frame: pd.DataFrame, name: str) -> pa.Table:
 
 
 def run(workers: int = 1, n_cutoffs: int = 3, wanted: tuple[str, ...] = MODELS, now: dt.datetime | None = None,
-        progress: Callable[[str], None] = lambda _: None) -> dict:
+        progress: Callable[[str], None] = lambda _: None, engine: str | None = None) -> dict:
+    """`engine`: where the per-series fits run: `embedded` (a local pool of `workers`) or `spark`
+    (applyInPandas); default HASIRU_ENGINE."""
     now = now or dt.datetime.now(dt.timezone.utc)
+    fanout = None
+    if (engine or config_engine()) == "spark":
+        from spark_jobs.forecast_fanout import spark_fanout as fanout
     prices = delta_io.read_arrow(TableSpec("silver.mandi_prices__prices", None, "")).to_pandas()
     series, outliers = drop_outliers(daily_series(prices))
     if series.empty:
@@ -53,8 +59,8 @@ def run(workers: int = 1, n_cutoffs: int = 3, wanted: tuple[str, ...] = MODELS, 
     versions = {m: _version(m, trained_through, fingerprint) for m in wanted}
     progress(f"forecasting {series['series_id'].nunique():,} series ({trained_from}..{trained_through}); "
              f"{outliers} outlier prices left out; backtests at {n_cutoffs} cutoffs")
-    scores = backtest(series, n_cutoffs=n_cutoffs, wanted=wanted, workers=workers)
-    forecasts, rules = forecast_at(series, None, wanted, workers=workers)
+    scores = backtest(series, n_cutoffs=n_cutoffs, wanted=wanted, workers=workers, fanout=fanout)
+    forecasts, rules = forecast_at(series, None, wanted, workers=workers, fanout=fanout)
     if forecasts.empty:
         progress(f"no series has the history a forecast needs (rules: {rules['rule'].value_counts().to_dict()}): nothing written")
         return {"series": int(series["series_id"].nunique()), "forecast_rows": 0, "champions": {}, "promoted": {}}

@@ -1,0 +1,92 @@
+"""Delta Lake's jars for Spark, fetched once at set-up from Maven Central, verified, and kept in the
+virtualenv, so a Spark session later starts without network.
+
+Pinned: delta-spark 4.4.0 for Spark 4.2 / Scala 2.13 (4.4.1, the newest pip release, has no jars on
+Maven Central; the pip package is pinned to 4.4.0 to match). Only the two Delta jars are needed:
+everything they depend on (Hadoop, Parquet, Jackson) is already in pyspark's own jars, newer, and
+adding Ivy's older copies beside them would put two versions of a class on one classpath.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sys
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+MAVEN_URL = "https://repo1.maven.org/maven2"
+
+
+@dataclass(frozen=True)
+class Jar:
+    group: str
+    artifact: str
+    version: str
+    sha256: str
+
+    @property
+    def file_name(self) -> str:
+        return f"{self.artifact}-{self.version}.jar"
+
+    def url(self, repo: str) -> str:
+        return f"{repo.rstrip('/')}/{self.group.replace('.', '/')}/{self.artifact}/{self.version}/{self.file_name}"
+
+
+DELTA_JARS = (
+    Jar("io.delta", "delta-spark_4.2_2.13", "4.4.0", "27d4fd8b1f879535c573ed1c718177d6a27f24d3e626ba02e216369725721ead"),
+    Jar("io.delta", "delta-storage", "4.4.0", "c46735481fa8e326b0957be02b4420cbcab4b325bb08009b7f2045a95133f1cc"),
+)
+
+
+class JarsMissing(RuntimeError):
+    """Delta's jars are not provisioned; the message says how to get them."""
+
+
+def jars_dir() -> Path:
+    """HASIRU_SPARK_JARS_DIR, or <virtualenv>/share/hasiru/spark-jars (next to the pyspark they match)."""
+    return Path(os.environ.get("HASIRU_SPARK_JARS_DIR") or Path(sys.prefix) / "share" / "hasiru" / "spark-jars")
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def provision(repo: str | None = None, log=print) -> list[Path]:
+    """Download any missing or damaged jar; a second run checks the digests and downloads nothing."""
+    repo = repo or os.environ.get("HASIRU_MAVEN_URL", MAVEN_URL)
+    target = jars_dir()
+    target.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for jar in DELTA_JARS:
+        path = target / jar.file_name
+        if not (path.exists() and _sha256(path) == jar.sha256):
+            url = jar.url(repo)
+            log(f"spark jars: fetching {url}")
+            tmp = path.with_suffix(".part")
+            with urllib.request.urlopen(url, timeout=120) as resp, open(tmp, "wb") as out:
+                while chunk := resp.read(1 << 20):
+                    out.write(chunk)
+            got = _sha256(tmp)
+            if got != jar.sha256:
+                tmp.unlink()
+                raise JarsMissing(f"{url}: SHA-256 {got} is not the pinned {jar.sha256}; not installed")
+            tmp.replace(path)
+        paths.append(path)
+    return paths
+
+
+def installed() -> list[Path]:
+    """The provisioned jars, or JarsMissing naming the set-up step."""
+    paths = [jars_dir() / jar.file_name for jar in DELTA_JARS]
+    missing = [p.name for p in paths if not p.exists()]
+    if missing:
+        raise JarsMissing(f"Delta jars {missing} are not in {jars_dir()}: run `bash scripts/setup.sh` "
+                          "(or `.venv/bin/python -m spark_jobs.jars`) once with access to Maven Central")
+    return paths
+
+
+if __name__ == "__main__":
+    for p in provision():
+        print(p)

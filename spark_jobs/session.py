@@ -1,0 +1,130 @@
+"""The one SparkSession factory: Delta, the lake root, S3-compatible storage, the master.
+
+Settings (environment):
+  HASIRU_SPARK_MASTER   local[*] (default), or a cluster URL (spark://..., yarn, k8s://...)
+  HASIRU_SPARK_REMOTE   sc://host:15002 to use Spark Connect instead (Delta configured on the server)
+  HASIRU_SPARK_SHUFFLE_PARTITIONS  shuffle partitions (default 4 x cores in local mode, Spark's 200 otherwise)
+  HASIRU_SPARK_CONF     extra settings, "key=value,key=value"
+  HASIRU_SPARK_EXTRA_JARS  extra jars, comma-separated (hadoop-aws and the AWS SDK bundle for s3a:// on a cluster)
+The lake root is HASIRU_LAKE_URI as everywhere; s3:// becomes Hadoop's s3a:// with the usual AWS_* settings.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from urllib.parse import urlparse
+
+from hasiru.config import ConfigError, settings
+from spark_jobs import jars
+
+log = logging.getLogger(__name__)
+
+_session = None
+
+
+def spark_uri(uri: str) -> str:
+    """A lake URI as Spark's Hadoop file systems name it: s3://b/p -> s3a://b/p; local paths unchanged."""
+    return "s3a://" + uri.removeprefix("s3://") if uri.startswith("s3://") else uri
+
+
+def _s3_conf() -> dict[str, str]:
+    env = os.environ
+    conf = {"spark.hadoop.fs.s3a.path.style.access": "true",  # MinIO serves buckets as paths
+            "spark.hadoop.fs.s3a.impl": "org.apache.hadoop.fs.s3a.S3AFileSystem"}
+    if env.get("AWS_ENDPOINT_URL"):
+        endpoint = urlparse(env["AWS_ENDPOINT_URL"])
+        conf["spark.hadoop.fs.s3a.endpoint"] = env["AWS_ENDPOINT_URL"]
+        conf["spark.hadoop.fs.s3a.connection.ssl.enabled"] = str(endpoint.scheme == "https").lower()
+    if env.get("AWS_ACCESS_KEY_ID"):
+        conf["spark.hadoop.fs.s3a.access.key"] = env["AWS_ACCESS_KEY_ID"]
+        conf["spark.hadoop.fs.s3a.secret.key"] = env.get("AWS_SECRET_ACCESS_KEY", "")
+    if env.get("AWS_REGION"):
+        conf["spark.hadoop.fs.s3a.endpoint.region"] = env["AWS_REGION"]
+    return conf
+
+
+def _extra_conf() -> dict[str, str]:
+    raw = os.environ.get("HASIRU_SPARK_CONF", "").strip()
+    out = {}
+    for item in filter(None, (s.strip() for s in raw.split(","))):
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            raise ConfigError(f"HASIRU_SPARK_CONF: {item!r} is not key=value")
+        out[key.strip()] = value.strip()
+    return out
+
+
+def spark_conf() -> dict[str, str]:
+    """Every setting the factory gives Spark (also handed to dbt-spark's session)."""
+    s = settings()
+    master = os.environ.get("HASIRU_SPARK_MASTER", "local[*]")
+    local = master.startswith("local")
+    cores = os.cpu_count() or 2
+    extra_jars = [j for j in os.environ.get("HASIRU_SPARK_EXTRA_JARS", "").split(",") if j.strip()]
+    conf = {
+        "spark.master": master,
+        "spark.app.name": "hasiru-mitra",
+        "spark.jars": ",".join([str(p) for p in jars.installed()] + extra_jars),
+        "spark.sql.extensions": "io.delta.sql.DeltaSparkSessionExtension",
+        "spark.sql.catalog.spark_catalog": "org.apache.spark.sql.delta.catalog.DeltaCatalog",
+        # delta-rs cannot read deletion vectors: every table Spark creates keeps them off (DESIGN.md)
+        "spark.databricks.delta.properties.defaults.enableDeletionVectors": "false",
+        "spark.sql.session.timeZone": "UTC",  # the lake's timestamps are UTC; IST dates are columns
+        "spark.sql.execution.arrow.pyspark.enabled": "true",
+        "spark.sql.shuffle.partitions": os.environ.get("HASIRU_SPARK_SHUFFLE_PARTITIONS", str(4 * cores if local else 200)),
+        "spark.sql.warehouse.dir": str(s.data_dir / "spark" / "warehouse"),
+        "spark.local.dir": str(s.data_dir / "spark" / "tmp"),
+        "spark.ui.showConsoleProgress": "false",
+        "spark.ui.enabled": os.environ.get("HASIRU_SPARK_UI", "false"),
+        "spark.driver.memory": os.environ.get("HASIRU_SPARK_DRIVER_MEMORY", "4g"),
+        # Python workers run this virtualenv's interpreter (pandas, prophet, lightgbm)
+        "spark.pyspark.python": sys.executable,
+        "spark.pyspark.driver.python": sys.executable,
+    }
+    if local:  # stay on loopback, as the tests' servers do
+        conf["spark.driver.host"] = conf["spark.driver.bindAddress"] = "127.0.0.1"
+    if s.lake_uri.startswith("s3://"):
+        conf.update(_s3_conf())
+    conf.update(_extra_conf())
+    return conf
+
+
+def get_spark():
+    """The process's SparkSession, created on first use (5-10 s locally)."""
+    global _session
+    if _session is not None and not _session.sparkContext._jsc.sc().isStopped():
+        return _session
+    from pyspark.sql import SparkSession
+
+    remote = os.environ.get("HASIRU_SPARK_REMOTE")
+    if remote:
+        try:
+            _session = SparkSession.builder.remote(remote).getOrCreate()
+        except ImportError as exc:
+            raise ConfigError(f"HASIRU_SPARK_REMOTE={remote!r}: Spark Connect needs pyspark's connect extras "
+                              f"(grpcio, grpcio-status, googleapis-common-protos): {exc}") from exc
+        return _session
+    os.environ["PYSPARK_PYTHON"] = sys.executable
+    builder = SparkSession.builder
+    for key, value in spark_conf().items():
+        builder = builder.config(key, value)
+    log.info("starting Spark (%s)", os.environ.get("HASIRU_SPARK_MASTER", "local[*]"))
+    _session = builder.getOrCreate()
+    _session.sparkContext.setLogLevel(os.environ.get("HASIRU_SPARK_LOG_LEVEL", "ERROR"))
+    return _session
+
+
+def stop() -> None:
+    global _session
+    if _session is not None:
+        _session.stop()
+        _session = None
+
+
+def table_path(spec) -> str:
+    """Where a catalog table lives, as Spark names it."""
+    from lake.delta_io import table_uri
+
+    return spark_uri(table_uri(spec))

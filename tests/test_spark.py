@@ -1,0 +1,193 @@
+"""The Spark engine against the embedded one: the same input through both gives the same tables.
+
+One local Spark session serves every test here (conftest `spark`). Tolerances are stated where
+numbers are compared: see `assert_same_table`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pytest
+
+from lake import delta_io
+from lake.catalog import TableSpec
+from ml.forecast.backtest import MODELS, forecast_at, local_fanout
+
+START = dt.date(2026, 11, 10)
+DAY1, DAY2, DAY3 = START, START + dt.timedelta(days=1), START + dt.timedelta(days=2)
+
+# Rounded means: DuckDB rounds the double of the exact mean, Spark the exact decimal, so a mean that is
+# exactly halfway (x.xx5) may differ by one unit in the last kept digit. Everything else: 1e-9 relative.
+ROUNDED = {"completeness_pct": 0.1, "moisture_mean_vwc_pct": 0.01, "soil_temp_mean_c": 0.01, "ec_mean_ds_per_m": 0.001}
+
+
+def lake_frame(name: str) -> pd.DataFrame:
+    return delta_io.read_arrow(TableSpec(name, None, "")).to_pandas()
+
+
+def assert_same_table(left: pd.DataFrame, right: pd.DataFrame, key: list[str], tolerances: dict | None = None) -> None:
+    """Same columns, same rows (after sorting by key), column by column."""
+    tolerances = tolerances or {}
+    assert sorted(left.columns) == sorted(right.columns)
+    assert len(left) == len(right)
+    left = left.sort_values(key, ignore_index=True)
+    right = right.sort_values(key, ignore_index=True)[list(left.columns)]
+    for col in left.columns:
+        a, b = left[col], right[col]
+        if pd.api.types.is_float_dtype(a) or pd.api.types.is_float_dtype(b):
+            a, b = a.astype(float).to_numpy(), b.astype(float).to_numpy()
+            ok = np.isclose(a, b, rtol=1e-9, atol=tolerances.get(col, 0) + 1e-12, equal_nan=True)
+            assert ok.all(), f"{col}: {int((~ok).sum())} rows differ, e.g. {a[~ok][:3]} vs {b[~ok][:3]}"
+        elif pd.api.types.is_datetime64_any_dtype(a):
+            assert (pd.to_datetime(a, utc=True) == pd.to_datetime(b, utc=True)).all(), col
+        else:
+            diff = (a.astype(object).where(a.notna(), None) != b.astype(object).where(b.notna(), None))
+            assert not diff.any(), f"{col}: {int(diff.sum())} rows differ, e.g. {a[diff].head(3).tolist()} vs {b[diff].head(3).tolist()}"
+
+
+# --- forecasts: the same per-series function in the local pool and in applyInPandas
+
+def _series(seed: int) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    parts = []
+    for i, (commodity, n) in enumerate([("onion", 420), ("onion", 400), ("tomato", 410), ("tomato", 30), ("potato", 200)]):
+        y = 1000 * np.exp(np.cumsum(rng.normal(0, 0.02, n))) * (1 + 0.05 * np.sin(np.arange(n) * 2 * np.pi / 7))
+        if commodity == "potato":
+            y[:] = 1500.0  # constant: naive only
+        parts.append(pd.DataFrame({"series_id": f"M{i}|{commodity}", "ds": pd.date_range("2025-06-01", periods=n, freq="D"),
+                                   "y": y, "arrivals": rng.uniform(5, 50, n)}))
+    return pd.concat(parts, ignore_index=True)
+
+
+def test_forecast_fanout_on_spark_gives_the_pools_forecasts(spark):
+    from spark_jobs.forecast_fanout import spark_fanout
+
+    series = _series(3)
+    local, rules = forecast_at(series, None, MODELS, horizon=14, fanout=local_fanout(1))
+    remote, rules_spark = forecast_at(series, None, MODELS, horizon=14, fanout=spark_fanout)
+    assert set(local["model"]) == set(MODELS)
+    assert rules.equals(rules_spark)
+    # Same seeds, same inputs: naive, seasonal naive and LightGBM agree to 1e-9; Prophet's sampled
+    # intervals to 1e-6 (relative): the Stan fit runs in another process, same seed.
+    assert_same_table(local[local["model"] != "prophet"], remote[remote["model"] != "prophet"], ["series_id", "model", "horizon"])
+    p_local, p_spark = local[local["model"] == "prophet"], remote[remote["model"] == "prophet"]
+    assert len(p_local) == 3 * 14
+    key = ["series_id", "horizon"]
+    for col in ("yhat", "lo80", "hi80", "lo95", "hi95"):
+        np.testing.assert_allclose(p_local.sort_values(key)[col].to_numpy(), p_spark.sort_values(key)[col].to_numpy(), rtol=1e-6)
+
+
+def test_a_series_function_that_fails_fails_the_spark_job_with_its_message(spark):
+    from spark_jobs.forecast_fanout import spark_fanout
+
+    def broken(g: pd.DataFrame) -> pd.DataFrame:
+        raise ValueError(f"series {g['series_id'].iloc[0]} is broken")
+
+    with pytest.raises(Exception, match="is broken"):
+        spark_fanout(_series(1).head(50), broken)
+
+
+# --- sensors: silver MERGE and daily rollups on Spark vs dbt on DuckDB
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory, spark):
+    """Three days of a small world, built by the embedded engine (bronze, dbt, lake export), with a late
+    re-send that corrects day-1 points on day 3 and a probe stuck for 6 hours."""
+    root = tmp_path_factory.mktemp("parity")
+    mp = pytest.MonkeyPatch()
+    for var, sub in (("HASIRU_DATA_DIR", ""), ("HASIRU_LAKE_URI", "lake"), ("HASIRU_LANDING_DIR", "landing"),
+                     ("DAGSTER_HOME", "dagster_home"), ("HASIRU_WAREHOUSE_PATH", "warehouse/w.duckdb"),
+                     ("HASIRU_SERVING_DIR", "serving")):
+        mp.setenv(var, str(root / sub))
+    from simulator.world import build_world
+
+    landing = root / "landing"
+    build_world(landing, seed=5, farmers=80, start=START, days=3)
+    day1 = (landing / "sensors" / str(DAY1) / f"influx_soil_{DAY1}.lp").read_text().splitlines()
+    corrected = [re.sub(r"soil_moisture_vwc_pct=[^,]+", "soil_moisture_vwc_pct=44.44", ln) for ln in day1[:6]]
+    (landing / "sensors" / str(DAY3) / "late_resend.lp").write_text("\n".join(corrected) + "\n")
+    ts0 = int(dt.datetime.combine(DAY2, dt.time(2), dt.timezone.utc).timestamp()) * 10**9
+    stuck = [f"soil,farm_id=FM00000001,sensor_id=SM_STUCK soil_moisture_vwc_pct=18.5,soil_temperature_c=22 {ts0 + i * 900 * 10**9}"
+             for i in range(24)]
+    (landing / "sensors" / str(DAY2) / "stuck_probe.lp").write_text("\n".join(stuck) + "\n")
+    (root / "dagster_home").mkdir()
+    from dagster_project.run_local import materialize_partitions
+
+    materialize_partitions(DAY1, DAY3, lambda _: None)
+    yield {"root": root, "corrected": corrected}
+    mp.undo()
+
+
+SENSOR_TABLES = {"silver.sensors__readings": ["sensor_id", "reading_ts_utc"], "gold.fct_sensor_daily": ["sensor_id", "date_day"]}
+
+
+def _drop_lake_table(root, name: str) -> None:
+    import shutil
+
+    shutil.rmtree(root / "lake" / name.replace(".", "/"))
+
+
+def test_sensor_silver_and_rollups_on_spark_equal_dbt_on_duckdb_and_reruns_change_nothing(world):
+    from spark_jobs import sensors
+
+    embedded = {name: lake_frame(name) for name in SENSOR_TABLES}
+    assert embedded["gold.fct_sensor_daily"]["is_stuck_day"].any()
+    for name in SENSOR_TABLES:
+        _drop_lake_table(world["root"], name)
+    # day by day, as the daily partitions arrive: day 3 brings late points for day 1
+    for day in (DAY1, DAY2, DAY3):
+        sensors.run((day, day))
+    for name, key in SENSOR_TABLES.items():
+        assert_same_table(embedded[name], lake_frame(name), key, ROUNDED)
+    silver = lake_frame("silver.sensors__readings")
+    assert (silver.loc[silver["soil_moisture_vwc_pct"] == 44.44, "landing_date"] == DAY3).sum() == len(world["corrected"])
+
+    # rerunning a day (or the whole window) gives the same tables
+    before = {name: lake_frame(name) for name in SENSOR_TABLES}
+    sensors.run((DAY2, DAY2))
+    sensors.run((DAY1, DAY3))
+    for name, key in SENSOR_TABLES.items():
+        assert_same_table(before[name], lake_frame(name), key)
+
+
+def test_tables_spark_writes_are_read_by_delta_rs_and_duckdb_and_the_other_way_round(world, spark):
+    import duckdb
+
+    from lake.catalog import table
+    from spark_jobs.session import table_path
+
+    from spark_jobs import sensors
+
+    # Spark-written: no deletion vectors, so delta-rs (and DuckDB through it) read it
+    sensors.run((DAY1, DAY3))
+    path = table_path(TableSpec("gold.fct_sensor_daily", None, ""))
+    props = {r["key"]: r["value"] for r in spark.sql(f"SHOW TBLPROPERTIES delta.`{path}`").collect()}
+    assert props.get("delta.enableDeletionVectors") == "false"
+    from deltalake import DeltaTable
+
+    dt_ = DeltaTable(path)
+    assert "deletionVectors" not in (dt_.protocol().writer_features or [])
+    con = duckdb.connect()
+    dataset = dt_.to_pyarrow_dataset()
+    n_duck = con.sql("select count(*), count(distinct sensor_id) from dataset").fetchall()[0]
+    assert n_duck[0] == spark.read.format("delta").load(path).count() and n_duck[1] > 0
+
+    # delta-rs-written (bronze): Spark reads the same rows
+    bronze = table("bronze.sensor_readings")
+    assert spark.read.format("delta").load(table_path(bronze)).count() == delta_io.row_count(bronze)
+
+    # and a table written by delta-rs, then MERGEd by Spark, is still read by delta-rs
+    spec = TableSpec("gold.interop_check", pa.schema([("k", pa.string()), ("v", pa.int64())]), "interop", (), ("k",))
+    delta_io.replace_all(spec, pa.table({"k": ["a", "b"], "v": [1, 2]}, schema=spec.schema))
+    from delta.tables import DeltaTable as SparkDeltaTable
+
+    updates = spark.createDataFrame([("b", 20), ("c", 3)], "k string, v long")
+    (SparkDeltaTable.forPath(spark, table_path(spec)).alias("t").merge(updates.alias("s"), "t.k = s.k")
+     .whenMatchedUpdateAll().whenNotMatchedInsertAll().execute())
+    got = dict(zip(*delta_io.read_arrow(spec).to_pydict().values()))
+    assert got == {"a": 1, "b": 20, "c": 3}
