@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 import os
 import sys
+from pathlib import Path
 from urllib.parse import urlparse
 
 from hasiru.config import ConfigError, settings
@@ -22,6 +23,7 @@ from spark_jobs import jars
 log = logging.getLogger(__name__)
 
 _session = None
+LOG4J = Path(__file__).with_name("log4j2.properties")
 
 
 def spark_uri(uri: str) -> str:
@@ -79,16 +81,37 @@ def spark_conf() -> dict[str, str]:
         "spark.ui.showConsoleProgress": "false",
         "spark.ui.enabled": os.environ.get("HASIRU_SPARK_UI", "false"),
         "spark.driver.memory": os.environ.get("HASIRU_SPARK_DRIVER_MEMORY", "4g"),
+        "spark.driver.extraJavaOptions": f"-Dlog4j.configurationFile={LOG4J}",
         # Python workers run this virtualenv's interpreter (pandas, prophet, lightgbm)
         "spark.pyspark.python": sys.executable,
         "spark.pyspark.driver.python": sys.executable,
     }
+    if local:
+        # Delta reads each table's log with this many tasks (default 50): far too many on one machine
+        conf["spark.databricks.delta.snapshotPartitions"] = str(2 * cores)
     if local:  # stay on loopback, as the tests' servers do
         conf["spark.driver.host"] = conf["spark.driver.bindAddress"] = "127.0.0.1"
     if s.lake_uri.startswith("s3://"):
         conf.update(_s3_conf())
     conf.update(_extra_conf())
     return conf
+
+
+def submit_args(metastore: bool = True) -> str:
+    """The factory's settings as PYSPARK_SUBMIT_ARGS, for a process that makes its own session (dbt-spark's
+    session method calls `SparkSession.builder.enableHiveSupport().getOrCreate()`). With `metastore`, the
+    Hive catalog keeps its Derby database under <data>/spark, not in the working directory."""
+    import shlex
+
+    conf = spark_conf()
+    if metastore:
+        home = settings().data_dir / "spark"
+        conf["spark.hadoop.javax.jdo.option.ConnectionURL"] = f"jdbc:derby:;databaseName={home / 'metastore_db'};create=true"
+        conf["spark.driver.extraJavaOptions"] += f" -Dderby.system.home={home}"
+    parts = ["--master", conf.pop("spark.master")]
+    for key, value in conf.items():
+        parts += ["--conf", f"{key}={value}"]
+    return " ".join(shlex.quote(p) for p in parts) + " pyspark-shell"
 
 
 def get_spark():
@@ -121,6 +144,7 @@ def stop() -> None:
     if _session is not None:
         _session.stop()
         _session = None
+LOG4J = Path(__file__).with_name("log4j2.properties")
 
 
 def table_path(spec) -> str:

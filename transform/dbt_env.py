@@ -5,20 +5,28 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from hasiru.config import REPO_ROOT, settings
+from hasiru.config import REPO_ROOT, engine, settings
 
 DBT_PROJECT_DIR = REPO_ROOT / "dbt"
 
 
 def dbt_env() -> dict[str, str]:
+    """dbt's variables; with HASIRU_ENGINE=spark the `spark` target, whose session gets the factory's settings."""
     s = settings()
     s.warehouse_path.parent.mkdir(parents=True, exist_ok=True)
-    return {
+    env = {
         "HASIRU_LAKE_URI": s.lake_uri,
         "HASIRU_WAREHOUSE_PATH": str(s.warehouse_path),
         "DBT_PROFILES_DIR": str(DBT_PROJECT_DIR),
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+        "HASIRU_DBT_TARGET": "duckdb",
     }
+    if engine() == "spark":
+        from spark_jobs.session import spark_uri, submit_args
+
+        env.update({"HASIRU_DBT_TARGET": "spark", "PYSPARK_SUBMIT_ARGS": submit_args(),
+                    "HASIRU_SPARK_LAKE_URI": spark_uri(s.lake_uri)})
+    return env
 
 
 def apply_dbt_env() -> None:

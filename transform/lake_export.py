@@ -35,6 +35,7 @@ class ModelTable:
     partition_by: tuple[str, ...]
     key: tuple[str, ...]
     window_column: str | None  # the landing-day column a partitioned run filters on
+    spark_job: str | None  # on the Spark engine, the job that builds this table instead of dbt
 
 
 def lake_name(model: str, layer: str) -> str:
@@ -54,7 +55,7 @@ def model_tables(manifest: dict | None = None) -> list[ModelTable]:
             model=node["name"], relation=f'"{node["schema"]}"."{node["alias"]}"',
             spec_name=lake_name(node["name"], layer), description=node.get("description", ""),
             partition_by=tuple(meta.get("lake_partition_by", ())), key=tuple(meta.get("key", ())),
-            window_column=meta.get("window_column"),
+            window_column=meta.get("window_column"), spark_job=meta.get("spark_job"),
         ))
     return sorted(out, key=lambda m: m.spec_name)
 

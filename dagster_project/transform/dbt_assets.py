@@ -1,7 +1,11 @@
 """dbt models as Dagster assets. A partitioned run passes its window of landing days to dbt as vars
 (min_date, max_date); incremental models process that window, the rest rebuild. After the build the
 built silver and gold models are exported to the Delta lake. dbt tests are asset checks; a failing
-test stops the models downstream of it (dbt build skips them)."""
+test stops the models downstream of it (dbt build skips them).
+
+The engine is configuration (HASIRU_ENGINE), not another graph: on Spark the models marked
+`meta.spark_job` are built by that job first, dbt builds the rest on Spark straight into the lake,
+and nothing is exported."""
 
 import datetime as dt
 import json
@@ -14,6 +18,7 @@ import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 
 from dagster_project.partitions import DAILY_IST
+from hasiru.config import engine
 from transform import lake_export
 from transform.dbt_env import DBT_PROJECT_DIR, apply_dbt_env, manifest_path
 
@@ -51,10 +56,36 @@ def hasiru_dbt_assets(context: dg.AssetExecutionContext, dbt: DbtCliResource):
     first = dt.date.fromisoformat(window.start.strftime("%Y-%m-%d"))
     last = dt.date.fromisoformat((window.end - dt.timedelta(days=1)).strftime("%Y-%m-%d"))
     dbt_vars = {"min_date": first.isoformat(), "max_date": last.isoformat()}
-    invocation = dbt.cli(["build", "--vars", json.dumps(dbt_vars)], context=context)
+    args = ["build", "--vars", json.dumps(dbt_vars)]
+    on_spark = engine() == "spark"
+    if on_spark:
+        summary = _run_spark_jobs(context, first, last)
+        yield from _spark_job_outputs(context, summary, "silver")
+        # one argument: dagster-dbt takes only the first word after --exclude as its value
+        args += ["--exclude", " ".join(sorted({m.model for m in lake_export.model_tables() if m.spark_job}))]
+    invocation = dbt.cli(args, context=context)
     yield from invocation.stream()
+    if on_spark:
+        # gold after dbt: Dagster wants outputs in the graph's order, and gold models sit downstream of views
+        yield from _spark_job_outputs(context, summary, "gold")
+        return  # dbt-spark wrote the tables into the lake itself
     results = invocation.get_artifact("run_results.json")
     built = [r["unique_id"].split(".")[-1] for r in results["results"]
              if r["unique_id"].startswith("model.") and r["status"] == "success"]
     written = lake_export.export(models=built, window=(first, last), progress=context.log.info)
     context.log.info(f"exported {len(written)} silver/gold tables to the lake for {first}..{last}")
+
+
+def _run_spark_jobs(context: dg.AssetExecutionContext, first: dt.date, last: dt.date) -> dict:
+    """The Spark jobs that stand in for dbt models on the Spark engine (meta.spark_job)."""
+    from spark_jobs import sensors
+
+    return sensors.run((first, last), progress=context.log.info)
+
+
+def _spark_job_outputs(context: dg.AssetExecutionContext, summary: dict, layer: str):
+    for m in lake_export.model_tables():
+        key = dg.AssetKey(m.spec_name.split("."))
+        if m.spark_job and key.path[0] == layer and key in context.selected_asset_keys:
+            yield dg.Output(None, output_name=context.assets_def.get_output_name_for_asset_key(key),
+                            metadata={"engine": "spark", "job": m.spark_job, **{k: str(v) for k, v in summary.items()}})

@@ -16,9 +16,9 @@ hard_deleted as (
 )
 
 select
-    latest.* exclude (source_file, source_row, load_id, loaded_at),
+    latest.* {{ star_except(['source_file', 'source_row', 'load_id', 'loaded_at']) }},
     {%- set cols = adapter.get_columns_in_relation(source('app', 'app_' ~ table)) | map(attribute='name') | list %}
-    ({% if 'deleted_at' in cols %}latest.deleted_at is not null or {% endif %}hard_deleted.key is not null) as is_deleted,
+    ({% if 'deleted_at' in cols %}latest.deleted_at is not null or {% endif %}hard_deleted.key is not null) as is_deleted
 from latest
 left join hard_deleted on hard_deleted.key = latest.{{ key }}
     {#- a key deleted and later inserted again is alive: its new version is newer than the deletion -#}

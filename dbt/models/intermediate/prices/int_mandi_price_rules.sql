@@ -6,32 +6,32 @@ with bronze as (
 mandis as (
     select mandi_code, lower(mandi_name) as name_key from {{ ref('karnataka_mandis') }}
     union all
-    select cast(mandi_code as varchar), market_alias from {{ ref('market_aliases') }}
+    select cast(mandi_code as string), market_alias from {{ ref('market_aliases') }}
 ),
 
 named as (
     select
         bronze.*,
         -- match names case-insensitively, ignoring commas and repeated spaces
-        regexp_replace(lower(trim(replace(market, ',', ' '))), '\s+', ' ', 'g') as name_key,
+        {{ squeeze_spaces("lower(trim(replace(market, ',', ' ')))") }} as name_key
     from bronze
 ),
 
 conformed as (
     select
-        named.* exclude (name_key),
+        named.* {{ star_except(['name_key']) }},
         mandis.mandi_code,
         -- unknown markets keep a stable key of their own, so their prices are not lost
         coalesce(mandis.mandi_code, 'unmatched:' || named.name_key) as mandi_key,
         coalesce(variety, 'Other') as variety_conformed,
         least(min_price_rs_per_qtl, max_price_rs_per_qtl) as min_conformed,
-        greatest(min_price_rs_per_qtl, max_price_rs_per_qtl) as max_conformed,
+        greatest(min_price_rs_per_qtl, max_price_rs_per_qtl) as max_conformed
     from named
     left join mandis on mandis.name_key = named.name_key
 )
 
 select
-    * exclude (variety, min_price_rs_per_qtl, max_price_rs_per_qtl, min_conformed, max_conformed, variety_conformed),
+    * {{ star_except(['variety', 'min_price_rs_per_qtl', 'max_price_rs_per_qtl', 'min_conformed', 'max_conformed', 'variety_conformed']) }},
     variety_conformed as variety,
     min_conformed as min_price_rs_per_qtl,
     max_conformed as max_price_rs_per_qtl,
@@ -41,5 +41,5 @@ select
         when max_conformed is not null and modal_price_rs_per_qtl > max_conformed then 'modal_outside_min_max'
         when min_price_rs_per_qtl > max_price_rs_per_qtl then 'min_max_swapped'
         else 'kept'
-    end as rule_outcome,
+    end as rule_outcome
 from conformed

@@ -6,9 +6,9 @@ with ordered as (
         *,
         soil_moisture_vwc_pct is not distinct from
             lag(soil_moisture_vwc_pct) over (partition by sensor_id order by reading_ts_utc) as same_as_previous,
-        median(soil_moisture_vwc_pct) over (
+        {{ median_of('soil_moisture_vwc_pct') }} over (
             partition by sensor_id order by reading_ts_utc rows between 4 preceding and 4 following
-        ) as neighbourhood_median_vwc_pct,
+        ) as neighbourhood_median_vwc_pct
     from {{ ref('stg_sensors__readings') }}
 ),
 
@@ -17,12 +17,12 @@ runs as (
         *,
         sum(case when same_as_previous then 0 else 1 end) over (
             partition by sensor_id order by reading_ts_utc rows unbounded preceding
-        ) as run_id,
+        ) as run_id
     from ordered
 )
 
 select
-    * exclude (same_as_previous, run_id),
+    * {{ star_except(['same_as_previous', 'run_id']) }},
     count(*) over (partition by sensor_id, run_id) >= 16 as is_stuck,
-    coalesce(abs(soil_moisture_vwc_pct - neighbourhood_median_vwc_pct) > 15, false) as is_spike,
+    coalesce(abs(soil_moisture_vwc_pct - neighbourhood_median_vwc_pct) > 15, false) as is_spike
 from runs

@@ -12,20 +12,21 @@ with bounds as (
 ),
 
 days as (
-    select cast(unnest(generate_series(first_day, last_day, interval 1 day)) as date) as date_day
+    select {{ each_day('first_day', 'last_day') }} as date_day
     from bounds
 )
 
 select
     date_day,
-    year(date_day) as year,
-    month(date_day) as month,
-    day(date_day) as day_of_month,
-    isodow(date_day) as iso_day_of_week,
-    dayname(date_day) as day_name,
-    isodow(date_day) = 7 as is_sunday,  -- most mandis are closed
+    -- typed, so both engines write the same schema
+    cast(year(date_day) as bigint) as year,
+    cast(month(date_day) as bigint) as month,
+    cast(day(date_day) as bigint) as day_of_month,
+    cast({{ iso_dow('date_day') }} as bigint) as iso_day_of_week,
+    {{ day_name('date_day') }} as day_name,
+    {{ iso_dow('date_day') }} = 7 as is_sunday,  -- most mandis are closed
     case when month(date_day) between 6 and 10 then 'kharif'
          when month(date_day) in (11, 12, 1, 2) then 'rabi'
          else 'summer' end as season,
-    case when month(date_day) >= 6 then year(date_day) else year(date_day) - 1 end as crop_year,
+    cast(case when month(date_day) >= 6 then year(date_day) else year(date_day) - 1 end as bigint) as crop_year
 from days

@@ -1,6 +1,6 @@
 -- One row per farm, pseudonymous, with a coarse location (0.1 degree, about 11 km) and what it grows now.
 with current_crop as (
-    select farm_id, crop, season, area_acres as crop_area_acres,
+    select farm_id, crop, season, area_acres as crop_area_acres
     from {{ ref('stg_app__crop_plans') }}
     where current_date between sowing_date and expected_harvest_date
     qualify row_number() over (partition by farm_id order by sowing_date desc) = 1
@@ -22,7 +22,7 @@ select
     f.irrigation,
     c.crop as current_crop,
     c.season as current_season,
-    s.farm_id is not null as has_sensor,
+    s.farm_id is not null as has_sensor
 from {{ ref('stg_app__farms') }} as f
 left join current_crop as c using (farm_id)
 left join sensors as s using (farm_id)

@@ -5,6 +5,6 @@ select
     m.district,
     d.agro_region,
     m.lat,
-    m.lon,
+    m.lon
 from {{ ref('karnataka_mandis') }} as m
 left join {{ ref('karnataka_districts') }} as d using (district)

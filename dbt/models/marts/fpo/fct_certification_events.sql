@@ -20,7 +20,7 @@ select
     e.event_at,
     {{ ist_date('e.event_at') }} as event_date_ist,
     lag(e.status) over (partition by e.application_id order by e.event_at) as previous_status,
-    date_diff('day', coalesce(lag({{ ist_date('e.event_at') }}) over (partition by e.application_id order by e.event_at),
-                              a.applied_on), {{ ist_date('e.event_at') }}) as days_since_previous,
+    cast({{ days_between("coalesce(lag(" ~ ist_date('e.event_at') ~ ") over (partition by e.application_id order by e.event_at), a.applied_on)",
+                    ist_date('e.event_at')) }} as bigint) as days_since_previous
 from events as e
 left join applications as a using (application_id)

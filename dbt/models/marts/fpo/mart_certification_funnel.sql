@@ -13,7 +13,7 @@ events as (
 ),
 
 latest as (
-    select application_id, status as current_status, event_date_ist as current_since,
+    select application_id, status as current_status, event_date_ist as current_since
     from events
     qualify row_number() over (partition by application_id order by event_at desc) = 1
 ),
@@ -25,7 +25,7 @@ reached as (
            count(distinct l.application_id) filter (where l.current_status = e.status) as applications_now,
            count(distinct l.application_id) filter (where l.current_status = e.status
                                                    and l.current_since < current_date - 30
-                                                   and e.status not in ('certified', 'rejected')) as applications_overdue,
+                                                   and e.status not in ('certified', 'rejected')) as applications_overdue
     from events as e
     left join latest as l using (application_id)
     group by all
@@ -37,13 +37,13 @@ select
     r.step_number,
     r.status,
     r.applications_reached,
-    round(100.0 * r.applications_reached / nullif(first_value(r.applications_reached) over (
-        partition by r.fpo_id, r.scheme order by r.step_number), 0), 1) as pct_of_submitted,
-    round(100.0 * r.applications_reached / nullif(lag(r.applications_reached) over (
-        partition by r.fpo_id, r.scheme, r.status in ('certified', 'rejected') order by r.step_number), 0), 1)
+    cast(round(100.0 * r.applications_reached / nullif(first_value(r.applications_reached) over (
+        partition by r.fpo_id, r.scheme order by r.step_number), 0), 1) as double) as pct_of_submitted,
+    cast(round(100.0 * r.applications_reached / nullif(lag(r.applications_reached) over (
+        partition by r.fpo_id, r.scheme, r.status in ('certified', 'rejected') order by r.step_number), 0), 1) as double)
         as pct_of_previous_step,
     r.median_days_to_reach,
     r.applications_now,
-    r.applications_overdue,
+    r.applications_overdue
 from reached as r
 join steps as s using (step_number, status)

@@ -6,7 +6,7 @@ with members as (
 ),
 
 plans as (
-    select m.fpo_id, p.*,
+    select m.fpo_id, p.*
     from {{ ref('stg_app__crop_plans') }} as p
     join {{ ref('stg_app__farms') }} as f using (farm_id)
     join members as m using (farmer_id)
@@ -20,7 +20,7 @@ crops as (
         {{ exact_sum('area_acres', 1) }} as area_acres,
         {{ exact_sum('case when expected_harvest_date between current_date and current_date + 30 then area_acres end', 1) }}
             as harvest_due_30d_acres,
-        min(expected_harvest_date) filter (where expected_harvest_date >= current_date) as next_harvest_date,
+        min(expected_harvest_date) filter (where expected_harvest_date >= current_date) as next_harvest_date
     from plans
     group by all
 ),
@@ -28,7 +28,7 @@ crops as (
 orders as (
     select fpo_id,
            count(*) filter (where status <> 'cancelled') as orders_30d,
-           {{ exact_sum("case when status <> 'cancelled' then total_rs end", 0) }} as revenue_30d_rs,
+           {{ exact_sum("case when status <> 'cancelled' then total_rs end", 0) }} as revenue_30d_rs
     from {{ ref('fct_orders') }}
     where ordered_date_ist >= current_date - 30
     group by fpo_id
@@ -38,7 +38,7 @@ certification as (
     select fpo_id,
            count(*) filter (where status = 'certified') as applications_certified,
            count(*) filter (where status = 'rejected') as applications_rejected,
-           count(*) filter (where status not in ('certified', 'rejected')) as applications_open,
+           count(*) filter (where status not in ('certified', 'rejected')) as applications_open
     from {{ ref('stg_app__certification_applications') }}
     group by fpo_id
 )
@@ -59,7 +59,7 @@ select
     coalesce(o.revenue_30d_rs, 0) as revenue_30d_rs,
     coalesce(x.applications_certified, 0) as applications_certified,
     coalesce(x.applications_open, 0) as applications_open,
-    coalesce(x.applications_rejected, 0) as applications_rejected,
+    coalesce(x.applications_rejected, 0) as applications_rejected
 from {{ ref('dim_fpo') }} as f
 left join crops as c using (fpo_id)
 left join orders as o using (fpo_id)

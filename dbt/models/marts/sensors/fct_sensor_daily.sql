@@ -24,6 +24,6 @@ select
     count(*) filter (where is_stuck) >= 16 as is_stuck_day,
     count(*) filter (where is_spike) > 0 as has_spikes,
     coalesce(min(battery_v) < 3.5, false) as is_low_battery,
-    count(*) < 0.8 * 96 as is_incomplete,
+    count(*) < 0.8 * 96 as is_incomplete
 from readings
 group by sensor_id, farm_id, reading_date_ist

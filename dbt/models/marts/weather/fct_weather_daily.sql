@@ -33,7 +33,7 @@ select
     round(f.temp_max_c - o.temp_max_c, 1) as temp_max_error_c,
     round(f.rain_mm - o.rain_mm, 1) as rain_error_mm,
     -- a rainy day is 2.5 mm or more (IMD's definition)
-    case when o.rain_mm is null then null else (f.rain_mm >= 2.5) = (o.rain_mm >= 2.5) end as rain_day_forecast_correct,
+    case when o.rain_mm is null then null else (f.rain_mm >= 2.5) = (o.rain_mm >= 2.5) end as rain_day_forecast_correct
 from forecasts as f
 left join observed as o on o.block_code = f.block_code and o.obs_date = f.forecast_date
 left join blocks as b on b.block_code = f.block_code

@@ -3,6 +3,6 @@
 select
     table_name,
     key,
-    min(detected_at) as detected_at,
+    min(detected_at) as detected_at
 from {{ source('app', 'app_deleted_keys') }}
 group by table_name, key

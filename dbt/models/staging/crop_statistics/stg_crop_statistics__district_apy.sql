@@ -8,7 +8,7 @@ select
     district,
     crop,
     crop_year,
-    crop_year || '-' || right(cast(crop_year + 1 as varchar), 2) as agricultural_year,
+    crop_year || '-' || right(cast(crop_year + 1 as string), 2) as agricultural_year,
     season,
     area_ha,
     production,
@@ -16,5 +16,5 @@ select
     yield_per_ha,
     source_format,
     landing_date,
-    source_file,
+    source_file
 from latest

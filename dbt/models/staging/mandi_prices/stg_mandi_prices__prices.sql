@@ -16,7 +16,7 @@ latest as (
 
 arrivals as (
     select mandi_key as a_mandi_key, commodity as a_commodity, variety as a_variety, arrival_date as a_arrival_date,
-           arg_max(arrivals_tonnes, loaded_at) as latest_arrivals_tonnes,
+           max_by(arrivals_tonnes, loaded_at) as latest_arrivals_tonnes
     from checked
     where arrivals_tonnes is not null
     group by all

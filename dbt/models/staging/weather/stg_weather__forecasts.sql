@@ -1,7 +1,7 @@
 -- One row per block x issue day x forecast day (a forecast vintage), with its lead time, so a
 -- forecast can be verified against what was later observed.
 with source as (
-    select *, {{ ist_date('issued_at') }} as issued_date_ist,
+    select *, {{ ist_date('issued_at') }} as issued_date_ist
     from {{ source('weather', 'weather_forecasts') }}
 ),
 

@@ -3,7 +3,7 @@
 with source as (
     select
         *,
-        case provider when 'openweathermap' then 1 when 'backup' then 2 when 'imd' then 3 else 9 end as provider_rank,
+        case provider when 'openweathermap' then 1 when 'backup' then 2 when 'imd' then 3 else 9 end as provider_rank
     from {{ source('weather', 'weather_observations') }}
 ),
 
