@@ -23,7 +23,9 @@ def spark_fanout(hist: pd.DataFrame, fn: Callable[[pd.DataFrame], pd.DataFrame])
     """ml.forecast.backtest.Fanout on Spark."""
     spark = get_spark()
     cols = [c for c in INPUT_COLUMNS if c in hist.columns]
-    frame = hist[cols].assign(y=hist["y"].astype("float64"))
+    # objects, not pandas 3's Arrow-backed strings: pyspark 4.2's Arrow path cannot take those (and would fall
+    # back, silently, to row-by-row conversion)
+    frame = hist[cols].assign(series_id=hist["series_id"].astype(object), y=hist["y"].astype("float64"))
     if "arrivals" in frame:
         frame["arrivals"] = frame["arrivals"].astype("float64")
     n_series = frame["series_id"].nunique()
