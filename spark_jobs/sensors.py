@@ -63,6 +63,8 @@ def merge_silver(spark, batch) -> list[dt.date]:
         days = [r[0] for r in batch.select("reading_date_ist").distinct().collect()]
         path = table_path(SILVER)
         if not days:
+            if not _delta_exists(spark, path):  # an empty table, so readers (and dbt's ref) find one
+                batch.write.format("delta").partitionBy("reading_date_ist").save(path)
             return []
         if not _delta_exists(spark, path):
             batch.write.format("delta").partitionBy("reading_date_ist").save(path)
@@ -144,6 +146,8 @@ def run(window: tuple[dt.date, dt.date] | None = None, progress: Callable[[str],
     spark = get_spark()
     days = merge_silver(spark, silver_batch(spark, window))
     if not days:
+        if not _delta_exists(spark, table_path(DAILY)):
+            daily_rollup(spark, [dt.date(1970, 1, 1)]).write.format("delta").save(table_path(DAILY))
         progress("sensors on Spark: no points landed in the window")
         return {"days": 0}
     progress(f"sensors on Spark: silver merged for {len(days)} IST day(s) {days[0]}..{days[-1]}")

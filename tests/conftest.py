@@ -25,6 +25,16 @@ def lake_env(tmp_path, monkeypatch) -> Path:
     return tmp_path
 
 
+def world_env(root: Path) -> pytest.MonkeyPatch:
+    """Every setting pointed into `root`, for a module-scoped world (call .undo() when done)."""
+    mp = pytest.MonkeyPatch()
+    for var, sub in (("HASIRU_DATA_DIR", ""), ("HASIRU_LAKE_URI", "lake"), ("HASIRU_LANDING_DIR", "landing"),
+                     ("DAGSTER_HOME", "dagster_home"), ("HASIRU_WAREHOUSE_PATH", "warehouse/w.duckdb"),
+                     ("HASIRU_SERVING_DIR", "serving")):
+        mp.setenv(var, str(root / sub))
+    return mp
+
+
 def land(root: Path, source: str, day: dt.date | str, name: str, data: bytes) -> str:
     """Put a file in the landing zone; returns its landing-relative path."""
     path = root / "landing" / source / str(day) / name

@@ -14,6 +14,7 @@ import pytest
 import yaml
 
 from lake import delta_io
+from tests.conftest import world_env
 from lake.catalog import TableSpec, all_tables
 
 START = dt.date(2026, 11, 10)
@@ -37,11 +38,7 @@ def world(tmp_path_factory):
     """Three days of a small world plus: a late re-send that corrects and repeats day-1 sensor points,
     a probe stuck for 6 hours, a day without weather, and a price typed with min above max."""
     root = tmp_path_factory.mktemp("transform")
-    mp = pytest.MonkeyPatch()
-    for var, sub in (("HASIRU_DATA_DIR", ""), ("HASIRU_LAKE_URI", "lake"), ("HASIRU_LANDING_DIR", "landing"),
-                     ("DAGSTER_HOME", "dagster_home"), ("HASIRU_WAREHOUSE_PATH", "warehouse/w.duckdb"),
-                     ("HASIRU_SERVING_DIR", "serving")):
-        mp.setenv(var, str(root / sub))
+    mp = world_env(root)
     from simulator.world import build_world
 
     landing = root / "landing"
