@@ -117,8 +117,8 @@ def submit_args(metastore: bool = True) -> str:
 def get_spark():
     """The process's SparkSession, created on first use (5-10 s locally)."""
     global _session
-    if _session is not None and not _session.sparkContext._jsc.sc().isStopped():
-        return _session
+    if _session is not None and (os.environ.get("HASIRU_SPARK_REMOTE") or not _session.sparkContext._jsc.sc().isStopped()):
+        return _session  # (a Spark Connect session has no local context to ask)
     from pyspark.sql import SparkSession
 
     remote = os.environ.get("HASIRU_SPARK_REMOTE")

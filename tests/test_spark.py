@@ -237,3 +237,30 @@ def test_spark_maintenance_compacts_vacuums_and_analyzes_a_table_delta_rs_wrote(
     assert data_files(lake_env) == 2
     # delta-rs still reads the table Spark maintained, with every row
     assert sorted(delta_io.read_arrow(SPEC).to_pylist(), key=lambda r: r["k"]) == rows
+
+
+def test_settings_that_cannot_work_are_refused_by_name(lake_env, monkeypatch):
+    from hasiru.config import ConfigError, engine
+    from spark_jobs.session import spark_conf
+    from transform.dbt_env import dbt_env
+
+    monkeypatch.setenv("HASIRU_ENGINE", "sparc")
+    with pytest.raises(ConfigError, match="HASIRU_ENGINE"):
+        engine()
+    monkeypatch.setenv("HASIRU_ENGINE", "spark")
+    monkeypatch.setenv("HASIRU_SPARK_REMOTE", "sc://cluster:15002")
+    with pytest.raises(ConfigError, match="HASIRU_SPARK_REMOTE"):
+        dbt_env()
+    monkeypatch.delenv("HASIRU_SPARK_REMOTE")
+    monkeypatch.setenv("HASIRU_SPARK_CONF", "spark.executor.memory=8g,nonsense")
+    with pytest.raises(ConfigError, match="nonsense"):
+        spark_conf()
+    monkeypatch.setenv("HASIRU_SPARK_CONF", "spark.executor.memory=8g")
+    monkeypatch.setenv("HASIRU_LAKE_URI", "s3://lake-bucket/hasiru")
+    monkeypatch.setenv("AWS_ENDPOINT_URL", "http://127.0.0.1:9000")
+    conf = spark_conf()
+    assert conf["spark.executor.memory"] == "8g"
+    assert conf["spark.hadoop.fs.s3a.endpoint"] == "http://127.0.0.1:9000"
+    assert conf["spark.hadoop.fs.s3a.connection.ssl.enabled"] == "false"
+    env = dbt_env()
+    assert env["HASIRU_DBT_TARGET"] == "spark" and env["HASIRU_SPARK_LAKE_URI"] == "s3a://lake-bucket/hasiru"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from hasiru.config import REPO_ROOT, engine, settings
+from hasiru.config import REPO_ROOT, ConfigError, engine, settings
 
 DBT_PROJECT_DIR = REPO_ROOT / "dbt"
 
@@ -23,6 +23,11 @@ def dbt_env() -> dict[str, str]:
     }
     if engine() == "spark":
         from spark_jobs.session import spark_uri, submit_args
+
+        if os.environ.get("HASIRU_SPARK_REMOTE"):
+            # dbt-spark's session method starts its own local JVM: it would quietly not use the cluster
+            raise ConfigError("HASIRU_SPARK_REMOTE is set, but dbt-spark's session method cannot use Spark Connect: "
+                              "unset it and give the cluster as HASIRU_SPARK_MASTER")
 
         env.update({"HASIRU_DBT_TARGET": "spark", "PYSPARK_SUBMIT_ARGS": submit_args(),
                     "HASIRU_SPARK_LAKE_URI": spark_uri(s.lake_uri)})
