@@ -85,7 +85,7 @@ def run_scale(farmers: int, days: int, work: Path) -> None:
     sp_sensors, summary = timed(lambda: sensors.run(None))
     session.stop()  # dbt-spark starts its own JVM: one at a time on this machine
     env = {**os.environ, **dbt_env(), "BENCH_TARGET": str(work / "target_spark")}
-    exclude = sorted({m.model for m in lake_export.model_tables() if m.spark_job})
+    exclude = sorted(m.model for m in lake_export.spark_job_models())
     sp_marts, _ = timed(lambda: dbt(["build", "--exclude", *exclude], env))
     assert delta_io.row_count(TableSpec("gold.fct_sensor_daily", None, "")) == daily
     os.environ.pop("HASIRU_ENGINE")

@@ -60,6 +60,11 @@ def model_tables(manifest: dict | None = None) -> list[ModelTable]:
     return sorted(out, key=lambda m: m.spec_name)
 
 
+def spark_job_models(manifest: dict | None = None) -> list[ModelTable]:
+    """The models a Spark job builds instead of dbt on the Spark engine (meta.spark_job)."""
+    return [m for m in model_tables(manifest) if m.spark_job]
+
+
 def export(models: list[str] | None = None, window: tuple[dt.date, dt.date] | None = None,
            progress: Callable[[str], None] | None = None) -> dict[str, int]:
     """Export the given models (default: all silver and gold); returns rows written per lake table."""

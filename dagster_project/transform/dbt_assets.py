@@ -59,15 +59,16 @@ def hasiru_dbt_assets(context: dg.AssetExecutionContext, dbt: DbtCliResource):
     args = ["build", "--vars", json.dumps(dbt_vars)]
     on_spark = engine() == "spark"
     if on_spark:
+        job_models = lake_export.spark_job_models()
         summary = _run_spark_jobs(context, first, last)
-        yield from _spark_job_outputs(context, summary, "silver")
+        yield from _spark_job_outputs(context, job_models, summary, "silver")
         # one argument: dagster-dbt takes only the first word after --exclude as its value
-        args += ["--exclude", " ".join(sorted({m.model for m in lake_export.model_tables() if m.spark_job}))]
+        args += ["--exclude", " ".join(sorted(m.model for m in job_models))]
     invocation = dbt.cli(args, context=context)
     yield from invocation.stream()
     if on_spark:
         # gold after dbt: Dagster wants outputs in the graph's order, and gold models sit downstream of views
-        yield from _spark_job_outputs(context, summary, "gold")
+        yield from _spark_job_outputs(context, job_models, summary, "gold")
         return  # dbt-spark wrote the tables into the lake itself
     results = invocation.get_artifact("run_results.json")
     built = [r["unique_id"].split(".")[-1] for r in results["results"]
@@ -83,9 +84,9 @@ def _run_spark_jobs(context: dg.AssetExecutionContext, first: dt.date, last: dt.
     return sensors.run((first, last), progress=context.log.info)
 
 
-def _spark_job_outputs(context: dg.AssetExecutionContext, summary: dict, layer: str):
-    for m in lake_export.model_tables():
+def _spark_job_outputs(context: dg.AssetExecutionContext, job_models: list, summary: dict, layer: str):
+    for m in job_models:
         key = dg.AssetKey(m.spec_name.split("."))
-        if m.spark_job and key.path[0] == layer and key in context.selected_asset_keys:
+        if key.path[0] == layer and key in context.selected_asset_keys:
             yield dg.Output(None, output_name=context.assets_def.get_output_name_for_asset_key(key),
                             metadata={"engine": "spark", "job": m.spark_job, **{k: str(v) for k, v in summary.items()}})
