@@ -1,10 +1,12 @@
-"""Forecast benchmark (issue 6): 1,000 series x 3 years of daily prices, 30 days ahead.
+"""Forecast benchmark (issue 17): the weekly run for 1,000 series x 3 years of daily prices, backtests included.
 
-    .venv/bin/python benchmarks/bench_forecast.py [--series 1000] [--years 3]
+    .venv/bin/python benchmarks/bench_forecast.py [--series 1000] [--years 3] [--cutoffs 8] [--prophet]
 
-Prints the time to forecast every series with Prophet (1 and 2 worker processes) and with the
-LightGBM global model (training + forecast; 1 and 2 threads), against the seasonal-naive baseline
-on the same series in the same run. Goal: the 1,000-series forecast in under 4 minutes on 2 cores.
+Times `evaluate` (8 backtest cutoffs + the final origin; the naive, seasonal naive, Theta, the LightGBM
+global model and their combination; intervals calibrated on the backtest errors) with 2 worker
+processes, against the baseline of the same evaluation with the naive alone, in the same run. With
+--prophet, also Prophet alone at the final origin (what one fit per series costs). Goal: at most 120 s
+on 2 cores.
 """
 
 from __future__ import annotations
@@ -44,33 +46,31 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--series", type=int, default=1000)
     ap.add_argument("--years", type=int, default=3)
+    ap.add_argument("--cutoffs", type=int, default=8)
+    ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--prophet", action="store_true")
     args = ap.parse_args()
-    from ml.forecast import models
-    from ml.forecast.backtest import forecast_at
+    from ml.forecast.backtest import MODELS, band_summary, evaluate
 
     data = synthetic(args.series, args.years)
     print(f"# forecast benchmark: {args.series:,} series x {args.years} years ({len(data):,} days), 30-day horizon, "
-          f"{os.cpu_count()} cores")
+          f"{args.cutoffs} backtest cutoffs + the final origin, {args.workers} workers, {os.cpu_count()} cores")
     t = time.perf_counter()
-    forecast_at(data, None, ("seasonal_naive",))
+    evaluate(data, n_cutoffs=args.cutoffs, wanted=("naive",), workers=args.workers)
     base = time.perf_counter() - t
-    print(f"baseline seasonal naive: {base:.1f} s")
-    for workers in (1, 2):
+    print(f"baseline (naive only, same backtests and intervals): {base:.1f} s")
+    t = time.perf_counter()
+    ev = evaluate(data, n_cutoffs=args.cutoffs, wanted=MODELS, workers=args.workers,
+                  progress=lambda m: print(f"  [{time.perf_counter() - t:6.1f}s] {m}"))
+    s = time.perf_counter() - t
+    print(f"weekly run, {', '.join(MODELS)}: {s:.1f} s ({len(ev.forecasts):,} forecast rows, {len(ev.scores):,} scores, "
+          f"global model on {ev.lgbm_rows:,} rows); {s / base:.1f}x the baseline; goal <= 120 s: {'met' if s <= 120 else 'NOT met'}")
+    b = band_summary(ev.scores)
+    print(b[b["window"] == "h1_30"][["model", "rel_mae_naive", "coverage80", "coverage95"]].round(3).to_string(index=False))
+    if args.prophet:
         t = time.perf_counter()
-        fc, _ = forecast_at(data, None, ("prophet",), workers=workers)
-        s = time.perf_counter() - t
-        print(f"prophet, {workers} worker(s): {s:.1f} s ({s / args.series * 1000:.0f} ms/series, {len(fc):,} rows); "
-              f"{s / base:.0f}x the baseline; goal < 240 s: {'met' if s < 240 else 'NOT met'}")
-    groups = {sid: g.reset_index(drop=True) for sid, g in data.groupby("series_id")}
-    for threads in (1, 2):
-        t = time.perf_counter()
-        trained = models.lightgbm_train(data, threads=threads)
-        fit = time.perf_counter() - t
-        for g in groups.values():
-            models.lightgbm_forecast(trained, g)
-        s = time.perf_counter() - t
-        print(f"lightgbm global, {threads} thread(s): {s:.1f} s (training {fit:.1f} s on {trained['rows']:,} rows); "
-              f"{s / base:.0f}x the baseline; goal < 240 s: {'met' if s < 240 else 'NOT met'}")
+        evaluate(data, n_cutoffs=1, wanted=("prophet",), workers=args.workers)
+        print(f"prophet alone, one backtest cutoff + the final origin: {time.perf_counter() - t:.1f} s")
     sys.stdout.flush()
     os._exit(0)
 

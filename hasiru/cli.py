@@ -35,12 +35,14 @@ def cli() -> None:
 @click.option("--days", default=7, show_default=True, type=click.IntRange(1), help="Days of activity to simulate.")
 @click.option("--seed", default=42, show_default=True, help="Random seed: the same seed gives the same world.")
 @click.option("--start-date", callback=_date, help="First day (YYYY-MM-DD); default: so the world ends yesterday (IST).")
-def simulate(farmers: int, days: int, seed: int, start_date: dt.date | None) -> None:
+@click.option("--price-history-years", default=3, show_default=True, type=click.IntRange(0, 20),
+              help="Years of daily mandi prices before the first day (what forecasts train and backtest on).")
+def simulate(farmers: int, days: int, seed: int, start_date: dt.date | None, price_history_years: int) -> None:
     """Write the demo world into the landing zone, each source in its real format."""
-    _simulate(farmers, days, seed, start_date)
+    _simulate(farmers, days, seed, start_date, price_history_years)
 
 
-def _simulate(farmers, days, seed, start_date):
+def _simulate(farmers, days, seed, start_date, price_history_years=3):
     from simulator.world import build_world
 
     start = start_date or _today_ist() - dt.timedelta(days=days)
@@ -48,7 +50,7 @@ def _simulate(farmers, days, seed, start_date):
 
     landing = settings().landing_dir
     console.progress(f"simulating {farmers:,} farmers x {days} days from {start} into {settings().landing_uri}")
-    s = build_world(landing, seed, farmers, start, days, console.progress)
+    s = build_world(landing, seed, farmers, start, days, console.progress, price_history_years=price_history_years)
     if landing_zone.is_remote():  # the world is written locally, then uploaded
         console.progress(f"uploaded {landing_zone.upload_tree(landing):,} files to {settings().landing_uri}")
         shutil.rmtree(landing)
@@ -81,7 +83,9 @@ def ingest(sources: tuple[str, ...], day: dt.date | None) -> None:
 @click.option("--start-date", callback=_date, help="First day (YYYY-MM-DD); default: so the world ends yesterday (IST).")
 @click.option("--fresh/--keep", default=True, show_default=True,
               help="Start from an empty landing zone and lake (local folders only).")
-def run(farmers: int, days: int, seed: int, start_date: dt.date | None, fresh: bool) -> None:
+@click.option("--price-history-years", default=3, show_default=True, type=click.IntRange(0, 20),
+              help="Years of daily mandi prices before the first day (what forecasts train and backtest on).")
+def run(farmers: int, days: int, seed: int, start_date: dt.date | None, fresh: bool, price_history_years: int) -> None:
     """Build the demo world and run the whole pipeline through Dagster on the embedded engine."""
     s = settings()
     if fresh:
@@ -89,7 +93,7 @@ def run(farmers: int, days: int, seed: int, start_date: dt.date | None, fresh: b
             if path.exists():
                 console.progress(f"removing {path} (--fresh)")
                 shutil.rmtree(path)
-    start = _simulate(farmers, days, seed, start_date)
+    start = _simulate(farmers, days, seed, start_date, price_history_years)
     from dagster_project.run_local import materialize_ml_and_delivery, materialize_partitions
 
     last = start + dt.timedelta(days=days - 1)
@@ -121,15 +125,30 @@ def transform(first: dt.date | None, last: dt.date | None) -> None:
 
 
 @cli.command()
-@click.option("--workers", default=os.cpu_count() or 1, show_default=True, type=click.IntRange(1), help="Processes for Prophet fits.")
-@click.option("--cutoffs", default=3, show_default=True, type=click.IntRange(1), help="Backtest cutoffs (30 days apart).")
-def forecast(workers: int, cutoffs: int) -> None:
-    """Backtest, choose champions and forecast mandi prices 30 days ahead from silver (the weekly job)."""
-    from ml.forecast.run import run as run_forecasts
+@click.option("--workers", default=os.cpu_count() or 1, show_default=True, type=click.IntRange(1),
+              help="Processes for the per-series fits.")
+@click.option("--cutoffs", default=8, show_default=True, type=click.IntRange(1), help="Backtest cutoffs.")
+@click.option("--step-days", default=30, show_default=True, type=click.IntRange(1), help="Days between backtest cutoffs.")
+@click.option("--models", default="naive,seasonal_naive,theta,lightgbm,combination", show_default=True,
+              help="Comma-separated models to backtest and forecast (add prophet to include it).")
+def forecast(workers: int, cutoffs: int, step_days: int, models: str) -> None:
+    """Backtest every model, choose champions and forecast mandi prices 30 days ahead from silver (the weekly job)."""
+    from ml.forecast.backtest import ALL_MODELS
+    from ml.forecast.run import NoPrices, run as run_forecasts
 
-    summary = run_forecasts(workers=workers, n_cutoffs=cutoffs, progress=console.progress)
-    click.echo(f"forecast {summary.get('series', 0)} series: champions {summary.get('champions', {})}; "
-               f"promoted {[m for m, ok in summary.get('promoted', {}).items() if ok]}")
+    wanted = tuple(m.strip() for m in models.split(",") if m.strip())
+    unknown = sorted(set(wanted) - set(ALL_MODELS))
+    if unknown:
+        raise click.BadParameter(f"unknown models {unknown}; choose from {', '.join(ALL_MODELS)}", param_hint="--models")
+    try:
+        summary = run_forecasts(workers=workers, n_cutoffs=cutoffs, step_days=step_days, wanted=wanted,
+                                progress=console.progress)
+    except NoPrices as e:
+        raise click.ClickException(str(e)) from None
+    click.echo(f"forecast {summary.get('series', 0)} series at {summary.get('backtest_cutoffs', 0)} backtest cutoffs: "
+               f"champions {summary.get('champions', {})}; models used "
+               f"{[m for m, ok in summary.get('promoted', {}).items() if ok]}; median 30-day MAE / naive's "
+               f"{summary.get('median_rel_mae_naive_h1_30', {})}; 80 % interval coverage {summary.get('coverage80_h1_30', {})}")
 
 
 @cli.command()

@@ -231,36 +231,49 @@ PRICE_FORECASTS = register(TableSpec(
     "gold.price_forecasts",
     pa.schema([("series_id", STR), ("mandi_key", STR), ("commodity", STR), ("forecast_date", DATE), ("horizon", I64),
                ("yhat", F64), ("lo80", F64), ("hi80", F64), ("lo95", F64), ("hi95", F64), ("model", STR),
-               ("is_champion", BOOL), ("trained_from", DATE), ("trained_through", DATE)] + _ML_META),
+               ("interval_basis", STR), ("note", STR), ("is_champion", BOOL), ("trained_from", DATE),
+               ("trained_through", DATE), ("last_price_date", DATE)] + _ML_META),
     "Modal price forecasts (Rs/quintal) per mandi x commodity, 30 days ahead with 80 % and 95 % intervals: every "
-    "model's forecast, the series' champion flagged. One row per series, model, training end and forecast day.",
+    "model's forecast, the series' champion flagged. interval_basis: conformal (from the model's own backtest "
+    "errors) or random_walk (too few errors yet); note: why a model's forecast was replaced by the naive (guard). "
+    "trained_through is the forecast origin (the run's last priced day), last_price_date the series' own. One row "
+    "per series, model, origin and forecast day.",
     (), ("series_id", "model", "trained_through", "forecast_date")))
 PRICE_FORECAST_BACKTESTS = register(TableSpec(
     "gold.price_forecast_backtests",
-    pa.schema([("series_id", STR), ("model", STR), ("cutoff", DATE), ("window", STR), ("mase", F64), ("smape", F64),
+    pa.schema([("series_id", STR), ("model", STR), ("cutoff", DATE), ("window", STR), ("mae", F64), ("mase", F64),
+               ("rel_mae_naive", F64), ("rel_mae_seasonal_naive", F64), ("smape", F64),
                ("coverage80", F64), ("coverage95", F64), ("n", I64)] + _ML_META),
-    "Rolling-origin backtest scores per series, model, cutoff and horizon window (h1_7, h1_30): MASE against the "
-    "seasonal naive, sMAPE (%), interval coverage.",
+    "Rolling-origin backtest scores per series, model, cutoff and horizon band (h1_7, h8_14, h15_30, h1_30): MAE "
+    "(Rs/quintal), MASE (scaled by the in-sample one-step naive MAE), MAE relative to the naive and to the seasonal "
+    "naive on the same days, sMAPE (%), coverage of the intervals the run would have published at that cutoff.",
     (), ("series_id", "model", "cutoff", "window")))
 PRICE_FORECAST_CHAMPIONS = register(TableSpec(
     "gold.price_forecast_champions",
-    pa.schema([("series_id", STR), ("champion_model", STR), ("reason", STR), ("champion_mase_h1_30", F64),
-               ("seasonal_naive_mase_h1_30", F64), ("trained_through", DATE)] + _ML_META),
-    "The model chosen per series on backtests (or by a series rule: short, constant or gappy series), per training end.",
+    pa.schema([("series_id", STR), ("champion_model", STR), ("reason", STR), ("champion_rel_mae_naive_h1_30", F64),
+               ("champion_mase_h1_30", F64), ("naive_mase_h1_30", F64), ("champion_coverage80_h1_30", F64),
+               ("backtest_days", I64), ("trained_through", DATE)] + _ML_META),
+    "The model chosen per series on backtests: the promoted model with the lowest MAE relative to the naive over "
+    "days 1-30 if it beat the naive, else the naive (reason says which, or names the series rule: short, constant "
+    "or gappy series). Per forecast origin.",
     (), ("series_id", "trained_through")))
 PRICE_FORECAST_MODELS = register(TableSpec(
     "gold.price_forecast_models",
     pa.schema([("model_version", STR), ("model", STR), ("params", STR), ("trained_from", DATE), ("trained_through", DATE),
-               ("data_fingerprint", STR), ("mean_mase_h1_30", F64), ("seasonal_naive_mean_mase_h1_30", F64),
-               ("promoted", BOOL), ("generated_at", UTC_TS)]),
-    "Model versions: parameters, training window, data fingerprint, backtest score and whether it was promoted "
-    "(a model worse than the seasonal naive on backtests is not).",
+               ("data_fingerprint", STR), ("backtest_cutoffs", I64), ("backtest_step_days", I64),
+               ("median_rel_mae_naive_h1_30", F64), ("median_rel_mae_naive_h1_7", F64), ("median_mase_h1_30", F64),
+               ("coverage80_h1_7", F64), ("coverage80_h8_14", F64), ("coverage80_h15_30", F64),
+               ("coverage95_h1_7", F64), ("coverage95_h8_14", F64), ("coverage95_h15_30", F64),
+               ("backtest", STR), ("promoted", BOOL), ("generated_at", UTC_TS)]),
+    "Model versions: parameters, training window, data fingerprint, backtest accuracy (median MAE relative to the "
+    "naive, MASE; interval coverage per horizon band; all bands in `backtest`, JSON) and whether it was promoted "
+    "(a model whose median relative MAE is not below the naive's is not used).",
     (), ("model_version",)))
 PRICE_FORECAST_VS_ACTUAL = register(TableSpec(
     "gold.price_forecast_vs_actual",
     pa.schema([("series_id", STR), ("model", STR), ("is_champion", BOOL), ("trained_through", DATE), ("forecast_date", DATE),
                ("horizon", I64), ("yhat", F64), ("lo80", F64), ("hi80", F64), ("lo95", F64), ("hi95", F64),
-               ("actual", F64), ("abs_error", F64), ("in_80", BOOL), ("in_95", BOOL)]),
+               ("interval_basis", STR), ("actual", F64), ("abs_error", F64), ("in_80", BOOL), ("in_95", BOOL)]),
     "Every stored forecast next to the actual modal price once it arrived (actual null until then).",
     (), ("series_id", "model", "trained_through", "forecast_date")))
 

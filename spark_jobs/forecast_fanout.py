@@ -1,5 +1,5 @@
 """The per-series forecast fan-out on Spark: `groupBy("series_id").applyInPandas(...)` calling the same
-per-series function (ml.forecast.backtest.series_forecast) the embedded engine maps over its process pool.
+per-series function (ml.forecast.backtest.series_forecast, every origin of a run at once) the embedded engine maps over its process pool.
 
 The series frame is small next to the work (1,000 series x 3 years is ~1 M rows); the fits are what
 costs, so series are spread over one task each up to the cluster's parallelism.
@@ -11,12 +11,13 @@ from collections.abc import Callable
 
 import pandas as pd
 
-from ml.forecast import FORECAST_COLUMNS
+from ml.forecast.backtest import SERIES_OUTPUT
 from spark_jobs.session import get_spark
 
-FORECAST_SCHEMA = ("series_id string, ds timestamp, horizon long, yhat double, lo80 double, hi80 double, "
-                   "lo95 double, hi95 double, model string")
-INPUT_COLUMNS = ["series_id", "ds", "y", "arrivals"]
+FORECAST_SCHEMA = ("series_id string, origin timestamp, ds timestamp, horizon long, yhat double, model string, "
+                   "note string, scale double, sd double, naive_scale double")
+INPUT_COLUMNS = ["series_id", "ds", "y", "arrivals", "market_ly"]
+FLOATS = ["yhat", "scale", "sd", "naive_scale"]
 
 
 def spark_fanout(hist: pd.DataFrame, fn: Callable[[pd.DataFrame], pd.DataFrame]) -> pd.DataFrame:
@@ -26,18 +27,19 @@ def spark_fanout(hist: pd.DataFrame, fn: Callable[[pd.DataFrame], pd.DataFrame])
     # objects, not pandas 3's Arrow-backed strings: pyspark 4.2's Arrow path cannot take those (and would fall
     # back, silently, to row-by-row conversion)
     frame = hist[cols].assign(series_id=hist["series_id"].astype(object), y=hist["y"].astype("float64"))
-    if "arrivals" in frame:
-        frame["arrivals"] = frame["arrivals"].astype("float64")
+    for c in ("arrivals", "market_ly"):
+        if c in frame:
+            frame[c] = frame[c].astype("float64")
     n_series = frame["series_id"].nunique()
     if n_series == 0:
-        return pd.DataFrame(columns=FORECAST_COLUMNS)
+        return pd.DataFrame(columns=SERIES_OUTPUT)
     slots = spark.sparkContext.defaultParallelism * 4
     out = (spark.createDataFrame(frame)
            .repartition(min(n_series, slots), "series_id")
            .groupBy("series_id").applyInPandas(_typed(fn), FORECAST_SCHEMA)
            .toPandas())
     out["horizon"] = out["horizon"].astype("int64")
-    return out[FORECAST_COLUMNS]
+    return out[SERIES_OUTPUT]
 
 
 def _typed(fn: Callable[[pd.DataFrame], pd.DataFrame]) -> Callable[[pd.DataFrame], pd.DataFrame]:
@@ -46,7 +48,7 @@ def _typed(fn: Callable[[pd.DataFrame], pd.DataFrame]) -> Callable[[pd.DataFrame
     def run(group: pd.DataFrame) -> pd.DataFrame:
         out = fn(group)
         if not len(out):
-            out = pd.DataFrame({c: [] for c in FORECAST_COLUMNS})
-        return out[FORECAST_COLUMNS].astype({"series_id": object, "model": object, "ds": "datetime64[ns]",
-                                              "horizon": "int64", **{c: "float64" for c in FORECAST_COLUMNS[3:8]}})
+            out = pd.DataFrame({c: [] for c in SERIES_OUTPUT})
+        return out[SERIES_OUTPUT].astype({"series_id": object, "model": object, "note": object, "ds": "datetime64[ns]",
+                                          "origin": "datetime64[ns]", "horizon": "int64", **{c: "float64" for c in FLOATS}})
     return run

@@ -17,7 +17,7 @@ import pytest
 from lake import delta_io
 from tests.conftest import world_env
 from lake.catalog import TableSpec
-from ml.forecast.backtest import MODELS, forecast_at, local_fanout
+from ml.forecast.backtest import ALL_MODELS, evaluate, local_fanout
 
 START = dt.date(2026, 11, 10)
 DAY1, DAY2, DAY3 = START, START + dt.timedelta(days=1), START + dt.timedelta(days=2)
@@ -70,18 +70,21 @@ def test_forecast_fanout_on_spark_gives_the_pools_forecasts(spark):
     from spark_jobs.forecast_fanout import spark_fanout
 
     series = _series(3)
-    local, rules = forecast_at(series, None, MODELS, horizon=14, fanout=local_fanout(1))
-    remote, rules_spark = forecast_at(series, None, MODELS, horizon=14, fanout=spark_fanout)
-    assert set(local["model"]) == set(MODELS)
-    assert rules.equals(rules_spark)
-    # Same seeds, same inputs: naive, seasonal naive and LightGBM agree to 1e-9; Prophet's sampled
-    # intervals to 1e-6 (relative): the Stan fit runs in another process, same seed.
-    assert_same_table(local[local["model"] != "prophet"], remote[remote["model"] != "prophet"], ["series_id", "model", "horizon"])
-    p_local, p_spark = local[local["model"] == "prophet"], remote[remote["model"] == "prophet"]
-    assert len(p_local) == 3 * 14
-    key = ["series_id", "horizon"]
-    for col in ("yhat", "lo80", "hi80", "lo95", "hi95"):
-        np.testing.assert_allclose(p_local.sort_values(key)[col].to_numpy(), p_spark.sort_values(key)[col].to_numpy(), rtol=1e-6)
+    # backtests at three origins and the final one, every model, in one fan-out on each engine
+    local = evaluate(series, n_cutoffs=3, step_days=20, wanted=ALL_MODELS, horizon=14, fanout=local_fanout(1))
+    remote = evaluate(series, n_cutoffs=3, step_days=20, wanted=ALL_MODELS, horizon=14, fanout=spark_fanout)
+    assert set(local.forecasts["model"]) == set(ALL_MODELS)
+    assert local.rules.equals(remote.rules)
+    # Same seeds, same inputs: every model's forecasts and intervals, and every backtest score, agree to
+    # 1e-9 (Prophet's MAP fit runs in another process: 1e-6 relative)
+    for a, b, key in ((local.forecasts, remote.forecasts, ["series_id", "model", "horizon"]),
+                      (local.scores, remote.scores, ["series_id", "model", "cutoff", "window"])):
+        not_p = lambda f: f[f["model"] != "prophet"]  # noqa: E731
+        assert_same_table(not_p(a), not_p(b), key)
+        pa_, pb = a[a["model"] == "prophet"].sort_values(key), b[b["model"] == "prophet"].sort_values(key)
+        assert len(pa_) == len(pb) > 0
+        for col in [c for c in a.columns if pd.api.types.is_float_dtype(a[c])]:
+            np.testing.assert_allclose(pa_[col].to_numpy(float), pb[col].to_numpy(float), rtol=1e-6, equal_nan=True)
 
 
 def test_a_series_function_that_fails_fails_the_spark_job_with_its_message(spark):
