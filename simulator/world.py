@@ -34,9 +34,14 @@ class WorldSummary:
         self.bytes[source] = self.bytes.get(source, 0) + len(data)
 
 
-def build_world(landing: Path, seed: int, farmers: int, start: dt.date, days: int, progress: Progress = lambda _: None) -> WorldSummary:
+def build_world(landing: Path, seed: int, farmers: int, start: dt.date, days: int, progress: Progress = lambda _: None,
+                price_history_years: int = 0) -> WorldSummary:
+    """`price_history_years`: years of daily mandi prices before `start`, landed on the first day as one
+    Agmarknet export per commodity (what forecasts train and backtest on)."""
     if days < 1:
         raise ValueError("--days must be at least 1")
+    if price_history_years < 0:
+        raise ValueError("--price-history-years cannot be negative")
     landing = Path(landing)
     progress(f"population: {farmers:,} farmers")
     pop = build_population(seed, farmers, start)
@@ -44,6 +49,11 @@ def build_world(landing: Path, seed: int, farmers: int, start: dt.date, days: in
     weather = simulate_weather(seed, start, days)
     sensor_state = sensors.initial_state(seed, pop)
     series = prices.price_series(seed)
+    if price_history_years:
+        progress(f"mandi price history: {price_history_years} years before {start} ({len(series.mandi):,} series)")
+        d = start.isoformat()
+        for commodity, data in prices.history(seed, series, start, price_history_years).items():
+            summary.add("mandi_prices", landing / "mandi_prices" / d / f"{commodity}__agmarknet_history_to_{d}.csv", data)
     app_state = app_activity.AppState()
     for j in range(days):
         day = start + dt.timedelta(days=j)

@@ -83,3 +83,35 @@ def test_two_hundred_thousand_farmers_for_one_day(tmp_path):
     s = build_world(tmp_path, seed=7, farmers=200_000, start=START, days=1)
     assert s.farmers == 200_000 and s.farms > 200_000 and s.sensors > 10_000
     assert s.bytes["sensors"] > s.sensors * 90 * 100  # ~96 points of ~130 bytes per sensor
+
+
+def _price_stats(series) -> "np.ndarray":
+    """Per series: sd of one-day log changes, their lag-one autocorrelation, sd of 30-day log changes."""
+    import pandas as pd
+
+    rows = []
+    for _, g in series.groupby("series_id"):
+        ly = np.log(g.set_index("ds")["y"])
+        d1 = ly.diff().dropna()
+        rows.append((d1.std(), d1.autocorr(1), (ly.shift(-30) - ly).dropna().std()))
+    return np.nanmedian(np.array(rows, dtype=float), axis=0) if rows else pd.NA
+
+
+def test_price_history_moves_like_the_real_onion_series():
+    """The simulator's onion history against the real Karnataka onion mandis that report on most days."""
+    from ml.forecast.series import daily_series, wholesale_onion_series
+    from simulator import prices
+    from tests.conftest import REAL
+
+    real = wholesale_onion_series(REAL / "onion__wholesale_karnataka_2006_2021.csv.gz")
+    dense = real.groupby("series_id")["y"].apply(lambda y: y.notna().mean() > 0.5)
+    real_stats = _price_stats(real[real["series_id"].isin(dense[dense].index)])
+    files = prices.history(42, prices.price_series(42), START, 3)
+    t = agmarknet.parse(files["onion"], "onion__history.csv", START).tables[agmarknet.TARGET].to_pandas()
+    t = t.rename(columns={"market": "mandi_key"}).assign(commodity="onion")
+    sim_stats = _price_stats(daily_series(t))
+    sd1, ac1, sd30 = sim_stats
+    assert real_stats[1] < -0.1 and ac1 < -0.1  # both carry a day's quote noise that the next day undoes
+    assert 0.6 < sd1 / real_stats[0] < 1.5 and 0.6 < sd30 / real_stats[2] < 1.5, (sim_stats, real_stats)
+    span = daily_series(t)["ds"]
+    assert span.min().date() <= START - dt.timedelta(days=3 * 365) and span.max().date() < START

@@ -30,7 +30,8 @@ def superset():
                       DAGSTER_HOME=str(data / "dagster_home"))
     from dashboards.superset import provision as sp
 
-    done = subprocess.run([sys.executable, "-m", "hasiru", "run", "--farmers", "1000", "--days", "3", "--start-date", "2026-11-20"],
+    done = subprocess.run([sys.executable, "-m", "hasiru", "run", "--farmers", "1000", "--days", "3", "--start-date", "2026-11-20",
+                           "--price-history-years", "1"],
                           env=dict(os.environ), capture_output=True, text=True, timeout=900)
     assert done.returncode == 0, done.stderr[-3000:]
     sp.first_start()
