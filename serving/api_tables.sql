@@ -29,12 +29,17 @@ from gold_farm_advisories
 qualify advisory_date = max(advisory_date) over (partition by farm_id, advisory_type)
 order by farm_id, advisory_type;
 
--- The champion's forecast from each series' latest training.
+-- The champion's forecast from each series' latest training, with how accurate that model was on this
+-- series in the backtests (MAE relative to the naive's, 80 % interval coverage) and why it was chosen.
 create table api_price_forecasts as
-select mandi_key as mandi_code, commodity, forecast_date, horizon, yhat, lo80, hi80, lo95, hi95, model, model_version, trained_through
-from gold_price_forecasts
-where is_champion
-qualify trained_through = max(trained_through) over (partition by series_id)
+select f.mandi_key as mandi_code, f.commodity, f.forecast_date, f.horizon, f.yhat, f.lo80, f.hi80, f.lo95, f.hi95,
+       f.model, f.model_version, f.trained_through, f.last_price_date, f.interval_basis,
+       c.reason as champion_reason, c.champion_rel_mae_naive_h1_30 as backtest_rel_mae_naive,
+       c.champion_coverage80_h1_30 as backtest_coverage80, c.backtest_days
+from gold_price_forecasts as f
+left join gold_price_forecast_champions as c using (series_id, trained_through)
+where f.is_champion
+qualify f.trained_through = max(f.trained_through) over (partition by f.series_id)
 order by mandi_code, commodity, forecast_date;
 
 create table api_mandi_latest_prices as

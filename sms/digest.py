@@ -169,6 +169,15 @@ def _inputs(con: duckdb.DuckDBPyConnection, day: dt.date) -> duckdb.DuckDBPyRela
     """)
 
 
+# The 7-day 80 % range is quoted only when it is narrower than half the price (about +-25 %): wider, and
+# "Rs 1,500-4,500" would read as a forecast while it says almost nothing.
+INFORMATIVE_RANGE = 0.5
+
+
+def informative_range(price: float | None, lo: float | None, hi: float | None) -> bool:
+    return bool(price and lo and hi and price > 0 and (hi - lo) / price <= INFORMATIVE_RANGE)
+
+
 def _items(r: dict, ts: templates.TemplateSet) -> list[tuple[str, dict[str, str]]]:
     items = []
     if r["weather_kind"]:
@@ -182,8 +191,11 @@ def _items(r: dict, ts: templates.TemplateSet) -> list[tuple[str, dict[str, str]
             values["mm"] = f"{max(1, round(r['amount_mm'] or 0))}"
         items.append((block, values))
     if r["price_crop"] and r["price_crop"] in ts.terms["crop"]:
-        items.append(("price", {"crop": ts.term("crop", r["price_crop"]), "mandi": short(r["mandi_name"]),
-                                "price": f"{round(r['price'])}", "lo": f"{round(r['lo80'])}", "hi": f"{round(r['hi80'])}"}))
+        values = {"crop": ts.term("crop", r["price_crop"]), "mandi": short(r["mandi_name"]), "price": f"{round(r['price'])}"}
+        if informative_range(r["price"], r["lo80"], r["hi80"]):
+            items.append(("price", {**values, "lo": f"{round(r['lo80'])}", "hi": f"{round(r['hi80'])}"}))
+        else:  # a range this wide tells a farmer nothing: say so instead of quoting it
+            items.append(("price_only", values))
     return items
 
 

@@ -27,9 +27,9 @@ SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("weather", ("weather",)),
     ("pest", ("pest",)),
     ("irrigation", ("irrigate", "rain_expected", "no_irrigation")),
-    ("price", ("price",)),
+    ("price", ("price", "price_only")),
 )
-BLOCK_CODES = {"weather": "W", "pest": "P", "irrigate": "I", "rain_expected": "R", "no_irrigation": "N", "price": "M"}
+BLOCK_CODES = {"weather": "W", "pest": "P", "irrigate": "I", "rain_expected": "R", "no_irrigation": "N", "price": "M", "price_only": "Q"}
 _VAR = re.compile(r"\{([a-z_]+)\}")
 
 

@@ -8,7 +8,7 @@ import pyarrow as pa
 
 from lake import delta_io
 from lake.catalog import TableSpec
-from lake.tables import FARM_ADVISORIES, PRICE_FORECASTS, SMS_DND
+from lake.tables import FARM_ADVISORIES, PRICE_FORECAST_CHAMPIONS, PRICE_FORECASTS, SMS_DND
 
 DAY = dt.date(2026, 11, 24)  # a Tuesday: a digest day
 MORNING = dt.datetime(2026, 11, 24, 4, 0, tzinfo=dt.timezone.utc)  # 09:30 IST
@@ -51,7 +51,13 @@ def tiny_lake() -> None:
     _write("gold.price_forecasts", [
         {"series_id": f"M{m}|{c}", "mandi_key": f"M{m}", "commodity": c, "forecast_date": DAY + dt.timedelta(days=7),
          "horizon": 8, "yhat": 2000.0, "model_version": "naive-test", "lo80": 1900.0 + m, "hi80": 2100.0 + m, "model": "naive", "is_champion": True,
-         "trained_through": DAY - dt.timedelta(days=1)} for m in (1, 2) for c in ("paddy", "maize")], PRICE_FORECASTS.schema)
+         "interval_basis": "conformal", "trained_through": DAY - dt.timedelta(days=1)} for m in (1, 2) for c in ("paddy", "maize")],
+        PRICE_FORECASTS.schema)
+    _write("gold.price_forecast_champions", [
+        {"series_id": f"M{m}|{c}", "champion_model": "naive", "reason": "naive_not_beaten", "champion_rel_mae_naive_h1_30": 1.0,
+         "champion_coverage80_h1_30": 0.8, "backtest_days": 240, "trained_through": DAY - dt.timedelta(days=1)}
+        for m in (1, 2) for c in ("paddy", "maize")],
+        PRICE_FORECAST_CHAMPIONS.schema)
     _write("gold.fct_mandi_prices_daily", [
         {"mandi_key": f"M{m}", "commodity": c, "arrival_date": DAY - dt.timedelta(days=1), "modal_price_rs_per_qtl": 2000.0 + m,
          "min_price_rs_per_qtl": 1900.0, "max_price_rs_per_qtl": 2100.0, "arrivals_tonnes": 10.0,

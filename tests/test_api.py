@@ -89,6 +89,9 @@ def test_answers_carry_the_data(client):
     assert adv["advisories"][1]["inputs"] == {"threat": "rice_blast", "crop": "paddy"}
     fc = client.get(ROUTES["forecast"], headers=admin).json()
     assert fc["model"] == "naive" and fc["points"][0]["lo80"] == 1901.0 and fc["points"][0]["hi80"] == 2101.0
+    # the forecast says how the model did on this series' backtests
+    assert fc["accuracy"] == {"chosen_because": "naive_not_beaten", "mae_relative_to_naive": 1.0, "interval80_coverage": 0.8,
+                              "backtest_days": 240, "interval_basis": "conformal"}
     near = client.get("/v1/mandis/nearest?lat=12.5&lon=76.9&limit=5", headers=admin).json()
     assert [m["mandi_code"] for m in near] == ["M1", "M1", "M2", "M2"] and near[0]["distance_km"] == pytest.approx(2.2, abs=0.1)
     fpo = client.get("/v1/fpos/FPO1/summary", headers=admin).json()

@@ -80,6 +80,9 @@ def test_every_page_renders_the_fpo_s_figures(published):
     assert "battery_low" in shown["alerts"] and "BLAST_WEATHER" in shown["alerts"]
     assert "Applications=1" in shown["certification"] and "Overdue (> 30 days at a step)=1" in shown["certification"]
     assert "Queued=3" in shown["sms"]  # F1: digest and alert, F2: digest (both FPO1); F3-F5 of FPO2 not counted
+    # the price page names the model behind the forecast and how it did on this series' backtests
+    assert "Forecast by: today's price carried forward." in shown["prices"]
+    assert "0 % closer to the price than 'same as today'" in shown["prices"] and "80 % of 240 days" in shown["prices"]
 
 
 def test_a_manager_sees_only_their_fpo_whatever_the_inputs(published):

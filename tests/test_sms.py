@@ -88,6 +88,17 @@ def test_compose_keeps_priority_and_drops_whole_items():
     assert templates.matches(next(r["text"] for r in templates.registered(("kn",)) if r["template_id"] == m.template_id), m.text)
 
 
+def test_a_price_range_is_quoted_only_when_it_says_something():
+    row = {k: None for k in ("weather_kind", "threat", "irrigation_reason")}
+    ts = templates.load("en")
+    narrow = digest._items({**row, "price_crop": "onion", "mandi_name": "Hubli", "price": 3590, "lo80": 3200, "hi80": 4000}, ts)
+    assert narrow == [("price", {"crop": "Onion", "mandi": "Hubli", "price": "3590", "lo": "3200", "hi": "4000"})]
+    wide = digest._items({**row, "price_crop": "onion", "mandi_name": "Hubli", "price": 3590, "lo80": 1900, "hi80": 5600}, ts)
+    assert wide == [("price_only", {"crop": "Onion", "mandi": "Hubli", "price": "3590"})]
+    text = digest.compose("en", DAY, wide).text
+    assert "too uncertain" in text and "1900" not in text
+
+
 # --- outbox --------------------------------------------------------------------------------------
 
 def _outbox() -> dict[str, dict]:

@@ -94,6 +94,21 @@ def page_prices(L, v, fpo_id):
     band = alt.Chart(series.dropna(subset=["lo80"])).mark_area(opacity=0.25).encode(x="date:T", y="lo80:Q", y2="hi80:Q")
     line = alt.Chart(series).mark_line().encode(x=alt.X("date:T"), y=alt.Y("price:Q", title="Rs/quintal"), color="kind:N")
     st.altair_chart(band + line, width="stretch")
+    acc = data.forecast_accuracy(v, mandi["mandi_code"], crop)
+    if acc:
+        st.caption(forecast_caption(L, acc))
+
+
+def forecast_caption(L, acc: dict) -> str:
+    """Which model made the forecast and how accurate it was on this series, in the reader's language."""
+    model = L["models"].get(acc["model"], acc["model"])
+    rel, cov = acc["backtest_rel_mae_naive"], acc["backtest_coverage80"]
+    if rel is None or rel != rel or not acc["backtest_days"]:
+        accuracy = L["accuracy_unknown"]
+    else:
+        accuracy = L["accuracy"].format(err=round(100 * (1 - rel)), cov=round(100 * (cov or 0)), days=acc["backtest_days"])
+    band = L["band_conformal"] if acc["interval_basis"] == "conformal" else L["band_random_walk"]
+    return f"{L['forecast_by'].format(model=model)} {accuracy} {band}"
 
 
 def page_alerts(L, v, fpo_id):

@@ -79,6 +79,15 @@ def price_series(v: Version, mandi_code: str, commodity: str) -> pd.DataFrame:
         order by date""", [mandi_code, commodity, mandi_code, commodity])
 
 
+def forecast_accuracy(v: Version, mandi_code: str, commodity: str) -> dict | None:
+    """The model behind the forecast shown and how it did on this series in backtests."""
+    rows = v.rows("""select model, champion_reason, backtest_rel_mae_naive, backtest_coverage80, backtest_days, interval_basis,
+                            trained_through
+                     from api_price_forecasts where mandi_code = ? and commodity = ? order by forecast_date limit 1""",
+                  [mandi_code, commodity])
+    return rows[0] if rows else None
+
+
 def sensor_alerts(v: Version, fpo_id: str) -> pd.DataFrame:
     return v.frame("""
         select m.name, s.farm_id, s.sensor_id, s.status, s.last_reading_at, s.soil_moisture_vwc_pct, s.battery_v

@@ -44,6 +44,12 @@ CHARTS: dict[str, dict] = {
         where="is_champion", order=[("forecast_date", True)], row_limit=1000),
     "Champion model per series": dict(
         dataset="price_forecast_champions", viz="pie", groupby=["champion_model"], metrics=[COUNT], row_limit=100),
+    "Forecast accuracy per model in backtests": dict(
+        dataset="price_forecast_models", viz="table", raw=True,
+        columns=["model", "trained_through", "promoted", "backtest_cutoffs", "median_rel_mae_naive_h1_7",
+                 "median_rel_mae_naive_h1_30", "median_mase_h1_30", "coverage80_h1_7", "coverage80_h8_14", "coverage80_h15_30",
+                 "coverage95_h1_7", "coverage95_h15_30"],
+        order=[("trained_through", False)], row_limit=200),
     "Farmers by district": dict(
         dataset="dim_farmer", viz="echarts_timeseries_bar", x_axis="district", groupby=[], metrics=[COUNT], row_limit=100,
         where="NOT is_deleted"),
@@ -75,7 +81,8 @@ CHARTS: dict[str, dict] = {
 
 DASHBOARDS: dict[str, dict] = {
     "market-prices": {"title": "Market prices and forecasts",
-                      "charts": ["Modal price by commodity", "Forecasts with intervals and actuals", "Champion model per series"]},
+                      "charts": ["Modal price by commodity", "Forecasts with intervals and actuals", "Champion model per series",
+                                 "Forecast accuracy per model in backtests"]},
     "coverage": {"title": "Farmer and FPO coverage",
                  "charts": ["Farmers by district", "Farmers by language", "Farms and area by current crop", "FPO members and area"]},
     "certification": {"title": "Certification funnel", "charts": ["Certification funnel", "Certification steps by scheme"]},

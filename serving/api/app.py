@@ -69,13 +69,28 @@ class ForecastPoint(BaseModel):
     hi95: float | None
 
 
+class ForecastAccuracy(BaseModel):
+    """How the champion did on this series in rolling-origin backtests (days 1-30 ahead)."""
+    chosen_because: str = Field(examples=["beat_naive_on_backtests"], description=(
+        "beat_naive_on_backtests, naive_not_beaten, or the series rule that named the naive (short_series, "
+        "constant_series, gappy_series, no_backtest_scores)"))
+    mae_relative_to_naive: float | None = Field(examples=[0.93], description="backtest MAE / the last-price forecast's MAE")
+    interval80_coverage: float | None = Field(examples=[0.81], description="share of backtest prices inside the 80 % interval")
+    backtest_days: int = Field(examples=[240])
+    interval_basis: str = Field(examples=["conformal"], description=(
+        "conformal: intervals from this model's own backtest errors; random_walk: too few errors yet, the "
+        "random walk's width from the series' daily volatility"))
+
+
 class PriceForecast(BaseModel):
     mandi_code: str = Field(examples=["923"])
     commodity: str = Field(examples=["onion"])
     model: str = Field(examples=["lightgbm"])
     model_version: str
     trained_through: dt.date
+    last_price_date: dt.date | None
     unit: str = "Rs/quintal"
+    accuracy: ForecastAccuracy
     points: list[ForecastPoint]
 
 
@@ -237,8 +252,15 @@ def create_app(db_path: Path, secret: bytes) -> FastAPI:
         if not rows:
             raise ApiError(404, "not_found", f"no forecast for {commodity} at mandi {mandi_code}")
         first = rows[0]
+        nan_none = lambda v: None if v is None or v != v else float(v)  # noqa: E731
+        accuracy = ForecastAccuracy(chosen_because=first["champion_reason"] or "unknown",
+                                    mae_relative_to_naive=nan_none(first["backtest_rel_mae_naive"]),
+                                    interval80_coverage=nan_none(first["backtest_coverage80"]),
+                                    backtest_days=first["backtest_days"] or 0,
+                                    interval_basis=first["interval_basis"] or "unknown")
         return PriceForecast(mandi_code=mandi_code, commodity=commodity, model=first["model"], model_version=first["model_version"],
-                             trained_through=first["trained_through"], points=[ForecastPoint(**r) for r in rows])
+                             trained_through=first["trained_through"], last_price_date=first["last_price_date"],
+                             accuracy=accuracy, points=[ForecastPoint(**r) for r in rows])
 
     @app.get("/v1/mandis/nearest", response_model=list[MandiPrice], responses=ERRORS, tags=["markets"],
              summary="Nearest mandis to a point with their latest prices")
