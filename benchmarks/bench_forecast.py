@@ -27,7 +27,7 @@ def synthetic(n_series: int, years: int, seed: int = 7) -> pd.DataFrame:
     """Price series shaped like the simulator's: yearly season, persistent noise, shocks, Sundays closed."""
     rng = np.random.default_rng(seed)
     days = pd.date_range("2023-01-01", periods=365 * years, freq="D")
-    doy = days.dayofyear.to_numpy()
+    doy = days.day_of_year.to_numpy()
     commodities = ["onion", "tomato", "potato", "ragi", "maize", "tur", "paddy", "groundnut"]
     frames = []
     for i in range(n_series):
@@ -36,7 +36,7 @@ def synthetic(n_series: int, years: int, seed: int = 7) -> pd.DataFrame:
         for t in range(1, len(days)):
             noise[t] = 0.9 * noise[t - 1] + eps[t]
         y = 2000 * np.exp(0.2 * np.cos(2 * np.pi * (doy - rng.integers(0, 365)) / 365.25) + noise)
-        y[days.dayofweek.to_numpy() == 6] = np.nan
+        y[days.day_of_week.to_numpy() == 6] = np.nan
         frames.append(pd.DataFrame({"series_id": f"M{i:04d}|{commodities[i % len(commodities)]}", "ds": days, "y": y,
                                     "arrivals": rng.gamma(4, 10, len(days))}))
     return pd.concat(frames, ignore_index=True)
