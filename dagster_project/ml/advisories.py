@@ -5,8 +5,10 @@ import dagster as dg
 from hasiru.config import IST_TZ
 from ml.advisories.run import run
 
+# what ml/advisories/run.py reads
 INPUTS = [["silver", "app__farms"], ["silver", "app__crop_plans"], ["silver", "weather__observations"],
-          ["silver", "weather__forecasts"], ["silver", "sensors__readings"]]
+          ["silver", "weather__forecasts"], ["silver", "sensors__readings"], ["gold", "fct_sensor_daily"],
+          ["silver", "soil_health__cards"], ["silver", "app__advisory_feedback"]]
 
 
 @dg.asset(key=["gold", "farm_advisories"], deps=[dg.AssetKey(k) for k in INPUTS], group_name="ml", kinds={"delta"},

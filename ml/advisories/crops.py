@@ -21,6 +21,7 @@ SOILS: dict[str, tuple[float, float]] = {
     "black_cotton": (0.40, 0.23), "alluvial": (0.31, 0.13), "laterite": (0.30, 0.17), "red_loam": (0.25, 0.12),
     "red_sandy": (0.17, 0.07),
 }
+DEFAULT_SOIL = "red_loam"  # most Karnataka blocks' soil (red loams and sandy loams of the plateau)
 STAGES = (0.15, 0.25, 0.40, 0.20)  # initial, development, mid-season, late: shares of the season (FAO-56 Table 11, typical)
 
 

@@ -8,6 +8,7 @@ from collections.abc import Callable
 import pandas as pd
 import pyarrow as pa
 
+from hasiru.reference import district_climate
 from lake import delta_io
 from lake.catalog import TableSpec, table
 from ml.advisories import crop_suitability, fertilizer, pest_model, pest_risk
@@ -26,17 +27,22 @@ def _silver(name: str, columns: list[str] | None = None) -> pd.DataFrame:
 
 
 def sensor_days() -> pd.DataFrame:
-    """Daily mean moisture per farm from probes whose day is reliable: half the readings or more,
-    not stuck (some variation), implausible readings left out."""
+    """Daily mean moisture per farm from the probe days gold.fct_sensor_daily trusts: complete (80 % of the
+    readings), not stuck, not spiking (the one rule, dbt's int_sensor_readings_flagged); its mean already
+    leaves stuck and spiking readings out. Silver readings only map each sensor to its farm."""
     import duckdb
 
     con = duckdb.connect()
-    con.register("r", delta_io.read_arrow(TableSpec("silver.sensors__readings", None, ""),
-                                          columns=["farm_id", "reading_date_ist", "soil_moisture_vwc_pct", "is_moisture_above_saturation"]))
+    con.register("r", delta_io.read_arrow(TableSpec("silver.sensors__readings", None, ""), columns=["sensor_id", "farm_id"]))
+    con.register("d", delta_io.read_arrow(TableSpec("gold.fct_sensor_daily", None, ""),
+                                          columns=["sensor_id", "date_day", "moisture_mean_vwc_pct", "is_stuck_day",
+                                                   "has_spikes", "is_incomplete"]))
     return con.sql("""
-        select farm_id, reading_date_ist as day, avg(soil_moisture_vwc_pct) as vwc_pct
-        from r where not is_moisture_above_saturation and soil_moisture_vwc_pct is not null
-        group by all having count(*) >= 48 and stddev_pop(soil_moisture_vwc_pct) > 0
+        with farm_of as (select distinct sensor_id, farm_id from r)
+        select f.farm_id, d.date_day as day, avg(d.moisture_mean_vwc_pct) as vwc_pct
+        from d join farm_of as f using (sensor_id)
+        where not d.is_stuck_day and not d.has_spikes and not d.is_incomplete and d.moisture_mean_vwc_pct is not null
+        group by all
     """).df().assign(day=lambda d: pd.to_datetime(d["day"]).dt.date)
 
 
@@ -78,6 +84,9 @@ def run(days: list[dt.date] | None = None, now: dt.datetime | None = None,
     now = now or dt.datetime.now(dt.timezone.utc)
     farms = _silver("app__farms", ["farm_id", "lat", "district", "block_code", "soil_type", "irrigation", "is_deleted"])
     farms = farms[~farms["is_deleted"]].drop(columns="is_deleted")
+    climate = district_climate()  # ET0's elevation and coastal radiation coefficient, by the farm's district
+    farms = farms.assign(elevation_m=farms["district"].map(lambda d: climate.get(d, (600.0, False))[0]),
+                         coastal=farms["district"].map(lambda d: climate.get(d, (600.0, False))[1]))
     plans = _silver("app__crop_plans", ["farm_id", "crop", "sowing_date", "expected_harvest_date"])
     obs = _silver("weather__observations")
     fc = _silver("weather__forecasts", ["block_code", "issued_date_ist", "forecast_date", "lead_days", "rain_mm",
