@@ -52,7 +52,7 @@ def materialize_ml_and_delivery(last: dt.date, progress: Callable[[str], None]) 
     _report(dg.materialize([price_forecasts, farm_advisories], instance=instance, run_config=QUIET, raise_on_error=False,
                            tags=tags), "forecasts and advisories", progress)
     progress(f"SMS outbox + serving publish for {last} (one Dagster run)")
-    config = {**QUIET, "ops": {"delivery__sms_outbox": {"config": {"force_digests": True}}}}
+    config = {**QUIET, "ops": {"delivery__sms_outbox": {"config": {"force_digests": True, "as_scheduled": True}}}}
     _report(dg.materialize([sms_outbox, serving_db], instance=instance, run_config=config, raise_on_error=False,
                            partition_key=last.isoformat(), tags=tags), f"delivery {last}", progress)
 

@@ -28,11 +28,16 @@ def sms() -> None:
 def queue(day: dt.date | None, force_digest: bool | None) -> None:
     """Render the day's severe-weather alerts (and digests on digest days) into ops.sms_outbox."""
     from hasiru.config import IST
-    from sms.digest import queue as do_queue
+    from sms.digest import TooLate, queue as do_queue
 
     day = day or dt.datetime.now(IST).date()
-    stats = do_queue(day, digests=force_digest, progress=console.progress)
-    click.echo(f"sms {day}: {stats['inserted']:,} new messages in the outbox ({stats})")
+    try:
+        stats = do_queue(day, digests=force_digest, progress=console.progress)
+    except TooLate as e:
+        raise click.ClickException(str(e)) from None
+    click.echo(f"sms {day}: {stats['inserted']:,} new messages in the outbox; {stats['digests']:,} digests, "
+               f"{stats['alerts']:,} alerts, {stats['suppressed']:,} suppressed (opt-out, DND, invalid number), "
+               f"{stats['nothing_to_say']:,} farmers with nothing to say, {stats['too_late']:,} too late to send")
 
 
 @contextlib.contextmanager

@@ -31,7 +31,7 @@ from lake import delta_io
 from lake.tables import SMS_DND, SMS_OUTBOX
 from sms import segments, templates
 from simulator.geography import geography
-from sms.weather_alerts import severe_by_block
+from sms.weather_alerts import HAZARD, severe_by_block
 
 MAX_SEGMENTS = 2
 DIGEST_WEEKDAYS = (1, 4)  # Tuesday, Friday: the cadence of the district agromet advisories
@@ -40,6 +40,11 @@ SEND_FROM = dt.time(9, 0)  # digests are scheduled for 09:00 IST on their day
 PHONE = re.compile(r"^\+91[6-9]\d{9}$")
 IRRIGATION_BLOCKS = {"IRRIGATE": "irrigate", "RAIN_EXPECTED": "rain_expected", "NO_DEFICIT": "no_irrigation"}
 MAX_FORECAST_HORIZON = 30
+MIXED_CROPS = {"vegetables"}  # a crop plan that names no single crop: no price quoted for it
+
+
+class TooLate(ValueError):
+    """The day a message is about has passed: it would reach farmers after the fact."""
 
 
 def in_quiet_hours(ts: dt.datetime) -> bool:
@@ -120,25 +125,32 @@ def _inputs(con: duckdb.DuckDBPyConnection, day: dt.date) -> duckdb.DuckDBPyRela
             select a.*, f.farmer_id from gold_farm_advisories as a join farms as f using (farm_id)
             where a.advisory_date between date '{day}' - 2 and date '{day}'
             qualify a.advisory_date = max(a.advisory_date) over (partition by a.farm_id, a.advisory_type)
+        ), focus as (
+            -- one farm per digest, so every line is about one field: the farm whose advice is most urgent
+            -- (irrigate, then high pest risk), else the largest planted one
+            select f.farmer_id, f.farm_id, f.lat, f.lon, c.crop
+            from farms as f join crops as c using (farm_id)
+            left join (select farm_id, bool_or(advisory_type = 'irrigation' and reason_code = 'IRRIGATE') as irrigate,
+                              bool_or(advisory_type like 'pest_risk%' and severity = 'high') as pest_high
+                       from adv group by farm_id) as u using (farm_id)
+            qualify row_number() over (partition by f.farmer_id order by coalesce(u.irrigate, false) desc,
+                                       coalesce(u.pest_high, false) desc, c.crop_acres desc, f.farm_id) = 1
         ), pest as (
-            select farmer_id, json_extract_string(inputs, '$.threat') as threat, json_extract_string(inputs, '$.crop') as pest_crop
-            from adv where advisory_type like 'pest_risk%' and severity in ('high', 'medium')
-            qualify row_number() over (partition by farmer_id order by severity = 'high' desc, farm_id) = 1
+            select a.farmer_id, json_extract_string(a.inputs, '$.threat') as threat, focus.crop as pest_crop
+            from adv as a join focus using (farm_id)
+            where a.advisory_type like 'pest_risk%' and a.severity in ('high', 'medium')
+              and json_extract_string(a.inputs, '$.crop') = focus.crop
+            qualify row_number() over (partition by a.farmer_id order by a.severity = 'high' desc, a.advisory_type) = 1
         ), irrigation as (
-            select a.farmer_id, a.reason_code as irrigation_reason, a.amount_mm, c.crop as irrigation_crop
-            from adv as a join crops as c using (farm_id)
+            select a.farmer_id, a.reason_code as irrigation_reason, a.amount_mm, focus.crop as irrigation_crop
+            from adv as a join focus using (farm_id)
             where a.advisory_type = 'irrigation' and a.reason_code in ('IRRIGATE', 'RAIN_EXPECTED', 'NO_DEFICIT')
-            qualify row_number() over (partition by a.farmer_id
-                                       order by a.reason_code = 'IRRIGATE' desc, a.amount_mm desc nulls last, a.farm_id) = 1
         ), weather as (
             select f.farmer_id, s.weather_kind, s.forecast_date as weather_date, f.block_code as weather_block
             from farms as f join severe as s using (block_code)
             qualify row_number() over (partition by f.farmer_id order by s.forecast_date, s.weather_kind) = 1
         ), main_crop as (
-            select f.farmer_id, f.lat, f.lon, c.crop
-            from farms as f join crops as c using (farm_id)
-            where f.lat is not null
-            qualify row_number() over (partition by f.farmer_id order by c.crop_acres desc, f.farm_id) = 1
+            select farmer_id, lat, lon, crop from focus where lat is not null
         ), fc as (
             select mandi_key, commodity, lo80, hi80
             from gold_price_forecasts
@@ -160,9 +172,10 @@ def _inputs(con: duckdb.DuckDBPyConnection, day: dt.date) -> duckdb.DuckDBPyRela
             qualify row_number() over (partition by mc.farmer_id
                 order by (p.mandi_lat - mc.lat) ^ 2 + ((p.mandi_lon - mc.lon) * cos(radians(mc.lat))) ^ 2, p.mandi_key) = 1
         )
-        select farmers.*, weather.* exclude (farmer_id), pest.* exclude (farmer_id),
+        select farmers.*, focus.farm_id as focus_farm_id, weather.* exclude (farmer_id), pest.* exclude (farmer_id),
                irrigation.* exclude (farmer_id), price.* exclude (farmer_id)
         from farmers
+        left join focus using (farmer_id)
         left join weather using (farmer_id) left join pest using (farmer_id)
         left join irrigation using (farmer_id) left join price using (farmer_id)
         order by farmer_id
@@ -181,7 +194,8 @@ def informative_range(price: float | None, lo: float | None, hi: float | None) -
 def _items(r: dict, ts: templates.TemplateSet) -> list[tuple[str, dict[str, str]]]:
     items = []
     if r["weather_kind"]:
-        items.append(("weather", {"weather": ts.term("weather", r["weather_kind"]), "date": _date_var(r["weather_date"])}))
+        items.append((f"weather_{HAZARD[r['weather_kind']]}", {"weather": ts.term("weather", r["weather_kind"]),
+                                                               "date": _date_var(r["weather_date"])}))
     if r["threat"] and r["pest_crop"] in ts.terms["crop"]:
         items.append(("pest", {"threat": ts.term("threat", r["threat"]), "crop": ts.term("crop", r["pest_crop"])}))
     if r["irrigation_reason"] and r["irrigation_crop"] in ts.terms["crop"]:
@@ -190,7 +204,8 @@ def _items(r: dict, ts: templates.TemplateSet) -> list[tuple[str, dict[str, str]
         if block == "irrigate":
             values["mm"] = f"{max(1, round(r['amount_mm'] or 0))}"
         items.append((block, values))
-    if r["price_crop"] and r["price_crop"] in ts.terms["crop"]:
+    # "vegetables" farms: the mandi price under that name is brinjal's, not necessarily their crop's
+    if r["price_crop"] and r["price_crop"] in ts.terms["crop"] and r["price_crop"] not in MIXED_CROPS:
         values = {"crop": ts.term("crop", r["price_crop"]), "mandi": short(r["mandi_name"]), "price": f"{round(r['price'])}"}
         if informative_range(r["price"], r["lo80"], r["hi80"]):
             items.append(("price", {**values, "lo": f"{round(r['lo80'])}", "hi": f"{round(r['hi80'])}"}))
@@ -220,7 +235,10 @@ def build(day: dt.date, digests: bool | None = None, now: dt.datetime | None = N
     block_names = {b["block_code"]: b["block"].title() for b in geography().blocks}
     digest_at = next_allowed(max(now, dt.datetime.combine(day, SEND_FROM, IST).astimezone(dt.timezone.utc)))
     alert_at = next_allowed(now)
-    stats = {"farmers": len(rows_in), "digests": 0, "alerts": 0, "suppressed": 0, "nothing_to_say": 0, "dropped_items": 0}
+    # a digest is about its day: if it could only go out after that day ends, it is not queued at all
+    digests_late = digests and digest_at.astimezone(IST).date() > day
+    stats = {"farmers": len(rows_in), "digests": 0, "alerts": 0, "suppressed": 0, "nothing_to_say": 0, "dropped_items": 0,
+             "too_late": 0}
     out = []
     for r in rows_in:
         lang = r["language"] if r["language"] in templates.LANGUAGES else "en"
@@ -228,13 +246,18 @@ def build(day: dt.date, digests: bool | None = None, now: dt.datetime | None = N
         reason = ("opt_out" if r["sms_opt_out"] else "invalid_phone" if not (r["phone"] and PHONE.match(r["phone"]))
                   else "dnd" if r["phone"] in dnd else None)
         messages = []
-        if r["weather_kind"]:
-            text = templates.fill(ts.alerts["weather_alert"], {"weather": ts.term("weather", r["weather_kind"]),
-                                                                "date": _date_var(r["weather_date"]), "place": short(block_names.get(r["weather_block"], r["weather_block"]))})
+        if r["weather_kind"] and alert_at.astimezone(IST).date() > r["weather_date"]:
+            stats["too_late"] += 1  # the weather it warns of would have come before the alert
+        elif r["weather_kind"]:
+            name = f"alert_{HAZARD[r['weather_kind']]}"
+            text = templates.fill(ts.alerts[name], {"weather": ts.term("weather", r["weather_kind"]),
+                                                    "date": _date_var(r["weather_date"]), "place": short(block_names.get(r["weather_block"], r["weather_block"]))})
             count = segments.count(text)
-            alert = Composed(templates.alert_template_id(ts, "weather_alert"), text, ["weather_alert"], [], count.encoding, count.segments)
+            alert = Composed(templates.alert_template_id(ts, name), text, [name], [], count.encoding, count.segments)
             messages.append(("alert", f"{r['weather_kind']}|{r['weather_date']}", alert, alert_at))
-        if digests:
+        if digests_late:
+            stats["too_late"] += 1
+        elif digests:
             digest = compose(lang, day, _items(r, ts))
             if digest is None:
                 stats["nothing_to_say"] += 1
@@ -256,7 +279,13 @@ def build(day: dt.date, digests: bool | None = None, now: dt.datetime | None = N
 
 def queue(day: dt.date, digests: bool | None = None, now: dt.datetime | None = None,
           progress: Callable[[str], None] = lambda _: None) -> dict[str, int]:
-    """Build `day`'s messages and insert the ones the outbox does not have yet."""
+    """Build `day`'s messages and insert the ones the outbox does not have yet. A day that has passed is
+    refused (TooLate): its digest and alerts would reach farmers after what they are about."""
+    now = now or dt.datetime.now(dt.timezone.utc)
+    today = now.astimezone(IST).date()
+    if day < today:
+        raise TooLate(f"{day} has passed (today is {today} IST): its digest and alerts would reach farmers after the day "
+                      f"they are about; nothing queued. Queue today's: hasiru sms queue --date {today}")
     batch = build(day, digests=digests, now=now, progress=progress)
     result = delta_io.merge(SMS_OUTBOX, batch.table(), update=False)
     return {**batch.stats, "inserted": int(result.get("num_target_rows_inserted", 0))}

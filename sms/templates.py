@@ -24,12 +24,12 @@ MAX_VAR_CHARS = 30
 DLT_VAR = "{#var#}"
 # Sections in priority order and the blocks that can stand for each (one at most per digest).
 SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("weather", ("weather",)),
+    ("weather", ("weather_rain", "weather_heat", "weather_wind", "weather_cold")),
     ("pest", ("pest",)),
     ("irrigation", ("irrigate", "rain_expected", "no_irrigation")),
     ("price", ("price", "price_only")),
 )
-BLOCK_CODES = {"weather": "W", "pest": "P", "irrigate": "I", "rain_expected": "R", "no_irrigation": "N", "price": "M", "price_only": "Q"}
+BLOCK_CODES = {"weather_rain": "W", "weather_heat": "H", "weather_wind": "G", "weather_cold": "C", "pest": "P", "irrigate": "I", "rain_expected": "R", "no_irrigation": "N", "price": "M", "price_only": "Q"}
 _VAR = re.compile(r"\{([a-z_]+)\}")
 
 

@@ -3,7 +3,7 @@
 IMD, "Terminologies and Glossary" (rainfall intensity per 24 h: heavy 64.5-115.5 mm, very heavy
 115.6-204.4 mm, extremely heavy above) and its heat-wave criterion for the plains (maximum
 temperature of 40 C or more). Strong wind: sustained 45 km/h (12.5 m/s), the lower bound of IMD's
-"squally weather" warnings. Looked at: the latest forecast issued on or before the day, lead 1-3 days.
+"squally weather" warnings. Cold wave: a minimum of 10 C or less (IMD's plains criterion). Looked at: the latest forecast issued on or before the day, lead 1-3 days.
 """
 
 from __future__ import annotations
@@ -18,7 +18,10 @@ KINDS: dict[str, tuple[str, int]] = {
     "heavy_rain": ("rain_mm >= 64.5", 1),
     "heat_wave": ("temp_max_c >= 40", 2),
     "strong_wind": ("wind_speed_m_s >= 12.5", 3),
+    "cold_wave": ("temp_min_c <= 10", 4),
 }
+# what a farmer should do differs by hazard: each kind's block and alert (sms/templates/<lang>.yaml)
+HAZARD = {"very_heavy_rain": "rain", "heavy_rain": "rain", "heat_wave": "heat", "strong_wind": "wind", "cold_wave": "cold"}
 LEAD_DAYS = (1, 3)
 
 

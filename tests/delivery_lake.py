@@ -38,7 +38,8 @@ def tiny_lake() -> None:
          "is_deleted": False,
          "sowing_date": dt.date(2026, 9, 1), "expected_harvest_date": dt.date(2027, 1, 15)} for i in (1, 2, 3, 4, 5)])
     fc = lambda block, day, rain: {"block_code": block, "issued_at": ts, "issued_date_ist": DAY, "forecast_date": day,  # noqa: E731
-                                   "lead_days": (day - DAY).days, "rain_mm": rain, "temp_max_c": 30.0, "wind_speed_m_s": 3.0}
+                                   "lead_days": (day - DAY).days, "rain_mm": rain, "temp_min_c": 20.0, "temp_max_c": 30.0,
+                                   "wind_speed_m_s": 3.0}
     _write("silver.weather__forecasts", [fc("B1", DAY + dt.timedelta(days=2), 130.0), fc("B2", DAY + dt.timedelta(days=2), 5.0)])
     adv = lambda farm, typ, sev, reason, mm=None, inputs="{}": {  # noqa: E731
         "farm_id": farm, "advisory_date": DAY, "advisory_type": typ, "severity": sev, "reason_code": reason, "amount_mm": mm,

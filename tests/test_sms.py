@@ -9,7 +9,9 @@ import shutil
 import pyarrow as pa
 import pytest
 
+from hasiru import lake_views
 from lake import delta_io
+from lake.catalog import TableSpec
 from lake.tables import SMS_OUTBOX
 from sms import digest, segments, templates
 from sms.gateway import HttpGateway, TwilioGateway, from_env, GatewayConfigError
@@ -75,12 +77,12 @@ def test_variables_over_30_characters_are_refused_and_scrubber_matching_is_exact
 
 
 def test_compose_keeps_priority_and_drops_whole_items():
-    items = [("weather", {"weather": "ಅತಿ ಭಾರಿ ಮಳೆ", "date": "26/11"}), ("pest", {"threat": "ಬೆಂಕಿ ರೋಗ", "crop": "ಭತ್ತ"}),
+    items = [("weather_rain", {"weather": "ಅತಿ ಭಾರಿ ಮಳೆ", "date": "26/11"}), ("pest", {"threat": "ಬೆಂಕಿ ರೋಗ", "crop": "ಭತ್ತ"}),
              ("irrigate", {"crop": "ಭತ್ತ", "mm": "25"}),
              ("price", {"crop": "ಭತ್ತ", "mandi": "Mandya", "price": "2300", "lo": "2200", "hi": "2400"})]
     m = digest.compose("kn", DAY, items)
     assert m.encoding == "UCS-2" and m.segments <= 2
-    assert m.blocks == ["weather", "pest"] and m.dropped == ["irrigate", "price"]
+    assert m.blocks == ["weather_rain", "pest"] and m.dropped == ["irrigate", "price"]
     kn = templates.load("kn")
     with_next = m.text + templates.fill(kn.blocks["irrigate"], items[2][1])
     assert segments.segments(with_next) > 2  # the dropped item really did not fit
@@ -114,13 +116,13 @@ def test_queue_builds_digests_and_alerts_and_a_rerun_changes_nothing(lake_env):
 
     f2 = box[("F2", "digest")]
     assert f2["text"] == "Hasiru Mitra 24/11: Maize: irrigate 12 mm. Maize at Mandya Rs2001/q, in 7 days Rs1901-2101."
-    assert (f2["encoding"], f2["segments"], f2["template_id"], f2["status"]) == ("GSM-7", 1, "HM-en-v1-D-IM", "queued")
+    assert (f2["encoding"], f2["segments"], f2["template_id"], f2["status"]) == ("GSM-7", 1, "HM-en-v2-D-IM", "queued")
     # scheduled for 09:00 IST of the day even though built earlier... and never in quiet hours
     assert f2["scheduled_at"] == dt.datetime(2026, 11, 24, 4, 0, tzinfo=dt.timezone.utc)
 
     f1 = box[("F1", "digest")]
     assert f1["language"] == "kn" and f1["encoding"] == "UCS-2" and f1["segments"] <= 2
-    assert f1["blocks"].split(",")[:2] == ["weather", "pest"] and "price" in f1["dropped_blocks"]
+    assert f1["blocks"].split(",")[:2] == ["weather_rain", "pest"] and "price" in f1["dropped_blocks"]
     assert "ಅತಿ ಭಾರಿ ಮಳೆ" in box[("F1", "alert")]["text"]
     assert {(k, box[k]["status"], box[k]["status_reason"]) for k in [("F3", "digest"), ("F4", "digest"), ("F5", "digest")]} == {
         (("F3", "digest"), "suppressed", "opt_out"), (("F4", "digest"), "suppressed", "dnd"),
@@ -224,9 +226,68 @@ def test_the_outbox_asset_queues_through_dagster(lake_env):
     from dagster_project.delivery.sms import sms_outbox
 
     tiny_lake()
+    # a day that has passed is refused, saying why: its messages would arrive after the day they are about
+    late = dg.materialize([sms_outbox], partition_key=str(DAY), raise_on_error=False,
+                          run_config={"ops": {"delivery__sms_outbox": {"config": {"force_digests": False}}}})
+    assert not late.success and delta_io.row_count(SMS_OUTBOX) == 0
+    failure = next(e for e in late.all_events if e.is_step_failure).step_failure_data.error
+    assert "has passed" in str(failure.cause or failure)
+    # as the 07:30 IST schedule runs it on the day (what the demo run asks for)
     result = dg.materialize([sms_outbox], partition_key=str(DAY),
-                            run_config={"ops": {"delivery__sms_outbox": {"config": {"force_digests": False}}}})
+                            run_config={"ops": {"delivery__sms_outbox": {"config": {"force_digests": False,
+                                                                                   "as_scheduled": True}}}})
     assert result.success
     meta = result.asset_materializations_for_node("delivery__sms_outbox")[0].metadata
     assert meta["digests"].value == 2 and meta["alerts"].value == 1 and meta["suppressed"].value == 3  # DAY is a Tuesday
     assert delta_io.row_count(SMS_OUTBOX) == 6
+
+
+@pytest.mark.parametrize("kind,advice", [("heavy_rain", "Keep produce dry"), ("heat_wave", "Irrigate in the evening"),
+                                         ("strong_wind", "Stake tall crops"), ("cold_wave", "cover the nursery")])
+def test_each_hazard_carries_its_own_advice_in_every_language(kind, advice):
+    from sms.weather_alerts import HAZARD
+
+    texts = {lang: templates.load(lang).alerts[f"alert_{HAZARD[kind]}"] for lang in templates.LANGUAGES}
+    assert advice in texts["en"]
+    # the four hazards' alerts differ from each other in every language (no shared "keep produce dry")
+    for lang in templates.LANGUAGES:
+        alerts = templates.load(lang).alerts
+        assert len({v for k, v in alerts.items() if k.startswith("alert_")}) == 4, lang
+    row = {k: None for k in ("threat", "irrigation_reason", "price_crop")}
+    items = digest._items({**row, "weather_kind": kind, "weather_date": DAY + dt.timedelta(days=1)}, templates.load("en"))
+    assert items[0][0] == f"weather_{HAZARD[kind]}"
+
+
+def test_nothing_is_queued_for_a_day_that_has_passed(lake_env):
+    tiny_lake()
+    with pytest.raises(digest.TooLate, match="has passed"):
+        digest.queue(DAY, now=MORNING + dt.timedelta(days=1))
+    # built late in its own day (after 21:00 IST): the digest would go out tomorrow, so it is not made
+    late = digest.build(DAY, now=dt.datetime(2026, 11, 24, 16, 0, tzinfo=dt.timezone.utc))
+    assert {r["kind"] for r in late.rows} == {"alert"} and late.stats["too_late"] >= 1
+    # and an alert whose weather day has gone by is not sent
+    after_storm = digest.build(DAY, now=dt.datetime(2026, 11, 27, 3, 0, tzinfo=dt.timezone.utc))
+    assert after_storm.rows == []
+
+
+def test_a_digest_speaks_of_one_farm_and_its_crop(lake_env):
+    """F1 grows paddy on FA1 and ragi on a second farm with its own pest risk and irrigation advice: the
+    digest picks one farm (the one whose advice is most urgent) and every line is about its crop."""
+    from tests.delivery_lake import _write
+
+    tiny_lake()
+    farms = delta_io.read_arrow(TableSpec("silver.app__farms", None, "")).to_pylist()
+    _write("silver.app__farms", farms + [{**farms[0], "farm_id": "FA9", "area_acres": 9.0}])
+    plans = delta_io.read_arrow(TableSpec("silver.app__crop_plans", None, "")).to_pylist()
+    _write("silver.app__crop_plans", plans + [{**plans[0], "farm_id": "FA9", "crop": "tomato", "area_acres": 9.0}])
+    adv = delta_io.read_arrow(TableSpec("gold.farm_advisories", None, "")).to_pylist()
+    _write("gold.farm_advisories", [a for a in adv if a["farm_id"] != "FA1" or a["advisory_type"] != "irrigation"] + [
+        {**adv[0], "farm_id": "FA9", "advisory_type": "pest_risk_late_blight", "severity": "medium",
+         "reason_code": "LATE_BLIGHT_WEATHER", "inputs": '{"threat": "late_blight", "crop": "tomato"}'},
+        {**adv[0], "farm_id": "FA9", "advisory_type": "irrigation", "severity": "medium", "reason_code": "IRRIGATE",
+         "amount_mm": 30.0, "inputs": "{}"}])
+    rows = {r["farmer_id"]: r for r in digest._inputs(lake_views.connect(), DAY).to_arrow_table().to_pylist()}
+    f1 = rows["F1"]
+    # FA9 needs water now: it is the digest's farm, so pest, irrigation (and price) all speak of tomato
+    assert f1["focus_farm_id"] == "FA9" and f1["pest_crop"] == f1["irrigation_crop"] == "tomato"
+    assert f1["threat"] == "late_blight" and f1["price_crop"] in (None, "tomato")
