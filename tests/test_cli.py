@@ -1,3 +1,4 @@
+import datetime as dt
 import os
 import subprocess
 import sys
@@ -48,6 +49,14 @@ def test_run_smoke_on_a_tiny_world(lake_env):
         assert con.sql("select count(*) from api_farms").fetchall()[0][0] > 0
     q = hasiru("sql", "select count(*) as n from bronze_weather_observations")
     assert q.returncode == 0 and int(q.stdout.splitlines()[-1]) == 2 * 235
+    # on the whole world, every digest is about one farm: its pest, irrigation and price lines name one crop
+    from hasiru import lake_views
+    from sms import digest
+
+    rows = digest._inputs(lake_views.connect(), dt.date(2026, 11, 2)).to_arrow_table().to_pylist()
+    said = [r for r in rows if r["pest_crop"] or r["irrigation_crop"] or r["price_crop"]]
+    assert said and all(len({c for c in (r["pest_crop"], r["irrigation_crop"], r["price_crop"]) if c}) == 1 for r in said)
+    assert all(r["focus_farm_id"] for r in said)
 
 
 def test_errors_name_the_setting_or_value_at_fault(lake_env):
