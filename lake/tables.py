@@ -78,6 +78,8 @@ MANDI_PRICES = bronze(
     "mandi_prices",
     [
         ("market", STR),
+        ("state", STR),  # as the data.gov.in API reports them; the CSV exports do not say
+        ("district", STR),
         ("commodity", STR),
         ("variety", STR),
         ("arrival_date", DATE),

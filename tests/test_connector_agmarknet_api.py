@@ -37,6 +37,8 @@ def records() -> list[dict]:
             "modal_price": str(1300 + i)}
            for i, (m, c, v) in enumerate((m, c, v) for m in MARKETS for c in ("Onion", "Tomato") for v in ("Local", "Hybrid"))]
     out.append({**out[0], "market": "Bad Price Market", "modal_price": "abc"})
+    # a market of another state, not in the Karnataka reference: kept as a market of its own, placed
+    out.append({**out[0], "state": "Maharashtra", "district": "Nashik", "market": "Lasalgaon"})
     out.append({**out[0], "commodity": "Saffron"})
     bad = dict(out[0])
     del bad["modal_price"]
@@ -78,7 +80,7 @@ def test_pages_land_once_and_silver_keeps_one_row_per_key_across_api_and_csv(lak
     url, state, n = api
     client = AgmarknetApi(url, "k", page_size=50, backoff_s=0.01)
     got = client.fetch_day(DAY, now=NOW)
-    assert got["records"] == n and got["pages"] == 4  # 163 records, 50 a page; the 502 at offset 100 was retried
+    assert got["records"] == n and got["pages"] == 4  # 164 records, 50 a page; the 502 at offset 100 was retried
     # the CSV export of the same day overlaps for five markets' local onion, with arrivals
     rows = "".join(f"{m},{DAY:%d/%m/%Y},12.5,Local,900,1500,1250,\n" for m in MARKETS[:5])
     land(lake_env, "mandi_prices", LANDING_DAY, f"onion__agmarknet_{DAY}.csv",
@@ -102,7 +104,10 @@ def test_pages_land_once_and_silver_keeps_one_row_per_key_across_api_and_csv(lak
         assert dup == [(0,)]
         onion_local = w.sql("select count(*), count(arrivals_tonnes) from main.stg_mandi_prices__prices "
                             "where commodity = 'onion' and variety = 'Local'").fetchall()[0]
-        assert onion_local == (40, 5)  # one row per market, arrivals from the CSV where it had them
+        assert onion_local == (41, 5)  # one row per market, arrivals from the CSV where it had them
+        lasalgaon = w.sql("select mandi_key, mandi_code, market_state, market_district from main.stg_mandi_prices__prices "
+                          "where market_as_reported = 'Lasalgaon'").fetchall()
+        assert lasalgaon == [("market:lasalgaon", None, "Maharashtra", "Nashik")]
 
 
 def test_an_unavailable_api_lands_nothing(lake_env, api):

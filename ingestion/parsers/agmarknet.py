@@ -128,7 +128,8 @@ def validate(staged: list[Staged], today: dt.date) -> ParsedFile:
     prices = {name: to_float(col(i), name, issues, lo=0, hi=MAX_PRICE_RS_PER_QTL)
               for i, name in ((4, "min_price_rs_per_qtl"), (5, "max_price_rs_per_qtl"), (6, "modal_price_rs_per_qtl"))}
     payload = pa.table({
-        "market": market, "commodity": per_file([st.commodity for st in staged]), "variety": text(col(3)),
+        "market": market, "state": pa.nulls(len(market), pa.string()), "district": pa.nulls(len(market), pa.string()),
+        "commodity": per_file([st.commodity for st in staged]), "variety": text(col(3)),
         "arrival_date": arrival_date, "arrivals_tonnes": arrivals_t, **prices, "source_format": fmt,
         "source_file": per_file([st.file for st in staged]),
     })

@@ -28,6 +28,7 @@ from ingestion.parsers.agmarknet import MAX_PRICE_RS_PER_QTL, TARGET
 from simulator.geography import REFERENCE_DIR
 
 FIELDS = ("market", "commodity", "variety", "arrival_date", "min_price", "max_price", "modal_price")
+PLACE = ("state", "district")  # kept, so a market outside the reference list stays placed
 
 
 @functools.cache
@@ -61,7 +62,7 @@ def parse(data: bytes, file_name: str, today: dt.date) -> ParsedFile:
             if missing:
                 rej[0].append(n); rej[1].append(f"record lacks {missing}"); rej[2].append(raw)  # noqa: E702
                 continue
-            rows.append({f: None if rec[f] in (None, "", "NR") else str(rec[f]) for f in FIELDS})
+            rows.append({f: None if rec.get(f) in (None, "", "NR") else str(rec[f]) for f in FIELDS + PLACE})
             numbers.append(n)
             raws.append(raw)
     parsed.rejects.add(TARGET, *[list(x) for x in rej])
@@ -74,7 +75,8 @@ def parse(data: bytes, file_name: str, today: dt.date) -> ParsedFile:
     market = text(col("market"))
     issues.flag(pc.is_null(market), "market: missing")
     payload = pa.table({
-        "market": market, "commodity": commodity, "variety": text(col("variety")),
+        "market": market, "state": text(col("state")), "district": text(col("district")),
+        "commodity": commodity, "variety": text(col("variety")),
         "arrival_date": to_date(col("arrival_date"), "arrival_date", issues, "%d/%m/%Y", required_=True, not_after=today),
         "arrivals_tonnes": pa.nulls(len(rows), pa.float64()),
         **{f"{k}_price_rs_per_qtl": to_float(col(f"{k}_price"), f"{k}_price_rs_per_qtl", issues, lo=0, hi=MAX_PRICE_RS_PER_QTL)

@@ -21,8 +21,9 @@ conformed as (
     select
         named.* {{ star_except(['name_key']) }},
         mandis.mandi_code,
-        -- unknown markets keep a stable key of their own, so their prices are not lost
-        coalesce(mandis.mandi_code, 'unmatched:' || named.name_key) as mandi_key,
+        -- a market outside the reference list is a market of its own (its state and district kept beside it),
+        -- with a stable key, so its prices are not lost
+        coalesce(mandis.mandi_code, 'market:' || named.name_key) as mandi_key,
         coalesce(variety, 'Other') as variety_conformed,
         least(min_price_rs_per_qtl, max_price_rs_per_qtl) as min_conformed,
         greatest(min_price_rs_per_qtl, max_price_rs_per_qtl) as max_conformed

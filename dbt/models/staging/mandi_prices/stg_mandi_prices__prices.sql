@@ -27,6 +27,8 @@ select
     mandi_key,
     mandi_code,
     market as market_as_reported,
+    state as market_state,
+    district as market_district,
     commodity,
     variety,
     -- time
