@@ -128,7 +128,7 @@ def transform(first: dt.date | None, last: dt.date | None) -> None:
 @click.option("--workers", default=os.cpu_count() or 1, show_default=True, type=click.IntRange(1),
               help="Processes for the per-series fits.")
 @click.option("--cutoffs", default=8, show_default=True, type=click.IntRange(1), help="Backtest cutoffs.")
-@click.option("--step-days", default=30, show_default=True, type=click.IntRange(1), help="Days between backtest cutoffs.")
+@click.option("--step-days", default=90, show_default=True, type=click.IntRange(1), help="Days between backtest cutoffs.")
 @click.option("--models", default="naive,seasonal_naive,theta,lightgbm,combination", show_default=True,
               help="Comma-separated models to backtest and forecast (add prophet to include it).")
 def forecast(workers: int, cutoffs: int, step_days: int, models: str) -> None:

@@ -22,7 +22,7 @@ from ml.forecast.backtest import (BASELINES, COMBINED, GUARD_FACTOR, MODELS, ban
 from ml.forecast.series import SLIP_RATIO, daily_series, drop_outliers
 
 DEFAULT_CUTOFFS = 8
-DEFAULT_STEP_DAYS = 30
+DEFAULT_STEP_DAYS = 90  # 8 cutoffs over two years: champions chosen across seasons, not on one
 PARAMS = {"naive": {}, "seasonal_naive": {"season": 7}, "theta": {"theta": 2, "window_days": 730, "alpha_grid": 0.01},
           "prophet": {"log": True, "weekly": True, "yearly": ">=2y", "holidays": "IN", "changepoint_prior_scale": 0.05},
           "lightgbm": {**global_model.PARAMS, "rounds": global_model.ROUNDS, "max_rows": global_model.MAX_TRAINING_ROWS,
