@@ -43,13 +43,13 @@ def materialize_ml_and_delivery(last: dt.date, progress: Callable[[str], None]) 
     serving databases again, now with forecasts, advisories and digests."""
     from dagster_project.delivery.serving import serving_db
     from dagster_project.delivery.sms import sms_outbox
-    from dagster_project.ml.advisories import farm_advisories
+    from dagster_project.ml.advisories import advisory_verification, farm_advisories
     from dagster_project.ml.forecasts import price_forecasts
 
     instance = dg.DagsterInstance.get()
     tags = {"hasiru/trigger": "hasiru run"}
     progress("price forecasts + farm advisories (one Dagster run)")
-    _report(dg.materialize([price_forecasts, farm_advisories], instance=instance, run_config=QUIET, raise_on_error=False,
+    _report(dg.materialize([price_forecasts, farm_advisories, advisory_verification], instance=instance, run_config=QUIET, raise_on_error=False,
                            tags=tags), "forecasts and advisories", progress)
     progress(f"SMS outbox + serving publish for {last} (one Dagster run)")
     config = {**QUIET, "ops": {"delivery__sms_outbox": {"config": {"force_digests": True, "as_scheduled": True}}}}

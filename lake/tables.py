@@ -290,6 +290,16 @@ FARM_ADVISORIES = register(TableSpec(
     "farm id for delivery, not an analyst mart.",
     (), ("farm_id", "advisory_date", "advisory_type")))
 
+ADVISORY_VERIFICATION = register(TableSpec(
+    "gold.advisory_verification",
+    pa.schema([("check", STR), ("district", STR), ("week_start", DATE), ("advised", I64), ("events", I64), ("hits", I64),
+               ("precision", F64), ("recall", F64), ("mae_mm", F64), ("n", I64), ("generated_at", UTC_TS)]),
+    "Every advisory scored against what happened, per check, district and week (ml/advisories/verification.py): "
+    "irrigation_balance_vs_probe (the water balance before a trusted probe reset it, against the probe: precision and "
+    "recall of 'stressed', depletion MAE in mm), rain_expected_vs_observed, pest_<threat> (alerts against farmers' "
+    "reports within 14 days), weather_<kind> (severe forecasts against observed weather). No personal data: districts only.",
+    (), ("check", "district", "week_start")))
+
 # --- delivery, written by sms/: the SMS outbox (the only lake table with farmers' phone numbers besides
 # the app's bronze/silver copies) and the do-not-disturb scrub list
 SMS_OUTBOX = register(TableSpec(

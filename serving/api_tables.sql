@@ -113,3 +113,9 @@ from gold_fct_mandi_prices_daily
 where not is_outlier
   and arrival_date >= (select max(arrival_date) from gold_fct_mandi_prices_daily) - 90
 order by mandi_code, commodity, arrival_date;
+
+-- How right the advice was, per check, district and week (for the FPO managers' alerts page).
+create table api_advisory_verification as
+select "check", district, week_start, advised, events, hits, "precision", recall, mae_mm, n
+from gold_advisory_verification
+order by district, "check", week_start;

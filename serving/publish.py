@@ -29,9 +29,10 @@ from transform.lake_export import model_tables
 SERVING_FILE = "hasiru_serving.duckdb"
 API_FILE = "hasiru_api.duckdb"
 API_TABLES_SQL = Path(__file__).with_name("api_tables.sql")
-# gold tables written by ml/ that analysts may read (no farm or farmer ids): the market ones
+# gold tables written by ml/ that analysts may read (no farm or farmer ids): the market ones, and the
+# advisories' verification (districts only)
 ANALYST_ML_TABLES = ("price_forecasts", "price_forecast_vs_actual", "price_forecast_backtests", "price_forecast_champions",
-                     "price_forecast_models")
+                     "price_forecast_models", "advisory_verification")
 
 
 def serving_path() -> Path:

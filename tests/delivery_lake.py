@@ -8,7 +8,7 @@ import pyarrow as pa
 
 from lake import delta_io
 from lake.catalog import TableSpec
-from lake.tables import FARM_ADVISORIES, PRICE_FORECAST_CHAMPIONS, PRICE_FORECASTS, SMS_DND
+from lake.tables import ADVISORY_VERIFICATION, FARM_ADVISORIES, PRICE_FORECAST_CHAMPIONS, PRICE_FORECASTS, SMS_DND
 
 DAY = dt.date(2026, 11, 24)  # a Tuesday: a digest day
 MORNING = dt.datetime(2026, 11, 24, 4, 0, tzinfo=dt.timezone.utc)  # 09:30 IST
@@ -54,6 +54,10 @@ def tiny_lake() -> None:
          "horizon": 8, "yhat": 2000.0, "model_version": "naive-test", "lo80": 1900.0 + m, "hi80": 2100.0 + m, "model": "naive", "is_champion": True,
          "interval_basis": "conformal", "trained_through": DAY - dt.timedelta(days=1)} for m in (1, 2) for c in ("paddy", "maize")],
         PRICE_FORECASTS.schema)
+    _write("gold.advisory_verification", [
+        {"check": "irrigation_balance_vs_probe", "district": "MANDYA", "week_start": DAY - dt.timedelta(days=DAY.weekday()),
+         "advised": 4, "events": 5, "hits": 3, "precision": 0.75, "recall": 0.6, "mae_mm": 6.5, "n": 9, "generated_at": ts}],
+        ADVISORY_VERIFICATION.schema)
     _write("gold.price_forecast_champions", [
         {"series_id": f"M{m}|{c}", "champion_model": "naive", "reason": "naive_not_beaten", "champion_rel_mae_naive_h1_30": 1.0,
          "champion_coverage80_h1_30": 0.8, "backtest_days": 240, "trained_through": DAY - dt.timedelta(days=1)}

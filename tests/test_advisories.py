@@ -243,3 +243,42 @@ def test_the_incident_model_learns_the_weather_signal_and_beats_the_base_rate():
     test = w.sort_values("date").iloc[int(n * 0.8):]
     assert abs(model.predict(test).mean() - test["incident"].mean()) < 0.05
     assert train(w.head(50)) is None  # too few reports to learn from
+
+
+def test_every_kind_of_advice_is_scored_against_what_happened():
+    from ml.advisories.verification import verify
+
+    d0 = dt.date(2026, 11, 16)  # a Monday: one week
+    farms = pd.DataFrame({"farm_id": ["F1", "F2", "F3"], "district": "MANDYA", "block_code": ["B1", "B1", "B2"]})
+    irr = lambda farm, model, probe, reason="NO_DEFICIT", fc=0.0: {  # noqa: E731
+        "farm_id": farm, "advisory_date": d0, "advisory_type": "irrigation", "severity": "low", "reason_code": reason,
+        "inputs": json.dumps({"sensor_vwc_pct": 20.0 if probe is not None else None, "model_depletion_mm": model,
+                              "depletion_mm": probe if probe is not None else model, "raw_mm": 30.0, "rain_forecast_3d_mm": fc})}
+    pest = lambda farm, day, threat, sev="high": {"farm_id": farm, "advisory_date": day, "advisory_type": f"pest_risk_{threat}",  # noqa: E731
+                                                  "severity": sev, "reason_code": "X", "inputs": "{}"}
+    adv = pd.DataFrame([
+        irr("F1", 40.0, 35.0),  # both say stressed: hit, error 5 mm
+        irr("F2", 40.0, 10.0),  # the balance said stressed, the probe did not: false alarm, error 30 mm
+        irr("F3", 10.0, 45.0),  # missed stress, error 35 mm
+        irr("F1", 10.0, None, "RAIN_EXPECTED", fc=20.0),  # no probe; rain was expected in B1: 12 mm fell (>= half)
+        pest("F1", d0, "rice_blast"), pest("F2", d0, "rice_blast"), pest("F3", d0, "fall_armyworm", "low")])
+    feedback = pd.DataFrame({"farm_id": ["F1", "F3"], "date": [d0 + dt.timedelta(days=5), d0 + dt.timedelta(days=2)],
+                             "reported_issue": ["blast", "fall_armyworm"]})
+    days = [d0 + dt.timedelta(days=k) for k in range(5)]
+    obs = pd.DataFrame({"block_code": [b for _ in days for b in ("B1", "B2")], "obs_date": [d for d in days for _ in (1, 2)],
+                        "rain_mm": [0.0, 0.0, 12.0, 0.0, 0.0, 0.0, 0.0, 0.0, 70.0, 0.0], "temp_min_c": 20.0, "temp_max_c": 30.0,
+                        "wind_speed_m_s": 3.0})
+    fc = pd.DataFrame({"block_code": ["B1", "B2"], "forecast_date": [d0 + dt.timedelta(days=4), d0 + dt.timedelta(days=3)],
+                       "lead_days": [2, 2], "rain_mm": [80.0, 90.0], "temp_min_c": 20.0, "temp_max_c": 30.0, "wind_speed_m_s": 3.0})
+    s = verify(adv, farms, obs, fc, feedback).set_index("check")
+    i = s.loc["irrigation_balance_vs_probe"]
+    assert (i["advised"], i["events"], i["hits"], i["n"]) == (2, 2, 1, 3)
+    assert i["precision"] == 0.5 and i["recall"] == 0.5 and i["mae_mm"] == pytest.approx((5 + 30 + 35) / 3)
+    assert s.loc["rain_expected_vs_observed", "hits"] == 1 and s.loc["rain_expected_vs_observed", "precision"] == 1.0
+    blast = s.loc["pest_rice_blast"]  # F1 reported blast 5 days after its alert; F2's alert was not followed
+    assert (blast["advised"], blast["hits"], blast["precision"], blast["recall"]) == (2, 1, 0.5, 1.0)
+    faw = s.loc["pest_fall_armyworm"]  # reported with no (medium or high) alert before it: a miss
+    assert (faw["advised"], faw["events"], faw["hits"], faw["recall"]) == (0, 1, 0, 0.0) and np.isnan(faw["precision"])
+    heavy = s.loc["weather_heavy_rain"]  # B1: 80 mm forecast for day 4 and 70 mm fell: a hit; B2: 90 mm forecast, none fell
+    assert (heavy["advised"], heavy["events"], heavy["hits"], heavy["precision"], heavy["recall"]) == (2, 1, 1, 0.5, 1.0)
+    assert set(s["district"]) == {"MANDYA"} and set(s["week_start"]) == {d0}

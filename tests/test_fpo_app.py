@@ -78,6 +78,9 @@ def test_every_page_renders_the_fpo_s_figures(published):
     assert "Farmer F1" in shown["members"] and "Farmer F2" in shown["members"]
     assert at.sidebar.radio(key="page").value == "sms"
     assert "battery_low" in shown["alerts"] and "BLAST_WEATHER" in shown["alerts"]
+    # how right the advice was in the FPO's districts: 3 of 4 "irrigate" calls borne out by the probes
+    assert "How right our advice was" in shown["alerts"] and "irrigation need vs soil probes" in shown["alerts"]
+    assert ",75.0," in shown["alerts"] or ",75," in shown["alerts"]
     assert "Applications=1" in shown["certification"] and "Overdue (> 30 days at a step)=1" in shown["certification"]
     assert "Queued=3" in shown["sms"]  # F1: digest and alert, F2: digest (both FPO1); F3-F5 of FPO2 not counted
     # the price page names the model behind the forecast and how it did on this series' backtests

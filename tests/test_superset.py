@@ -81,8 +81,10 @@ def test_sql_lab_cannot_read_server_files_and_analysts_are_not_admins(superset):
     ok = admin.client.post("/api/v1/sqllab/execute/", json={"database_id": dbs[0]["id"], "sql": "select count(*) as n from dim_farmer",
                                                             "runAsync": False})
     assert ok.json()["data"] == [{"n": 1000}]
+    from dashboards.superset import assets
+
     analyst = sp.Api(url, "analyst", sp.password("analyst"))
-    assert len(analyst.all("dashboard")) == 4
+    assert len(analyst.all("dashboard")) == len(assets.DASHBOARDS) == 5
     assert analyst.client.post("/api/v1/database/", json={"database_name": "x", "sqlalchemy_uri": "duckdb:////tmp/x.duckdb"}).status_code == 403
     assert analyst.client.get("/api/v1/security/roles/").status_code in (403, 404)
 

@@ -8,7 +8,8 @@ from serving.publish import publish
 from transform.lake_export import model_tables
 
 GOLD_KEYS = [dg.AssetKey(m.spec_name.split(".", 1)) for m in model_tables() if m.spec_name.startswith("gold.")]
-API_INPUTS = [dg.AssetKey(k) for k in (["gold", "farm_advisories"], ["gold", "price_forecasts"], ["delivery", "sms_outbox"])]
+API_INPUTS = [dg.AssetKey(k) for k in (["gold", "farm_advisories"], ["gold", "price_forecasts"], ["gold", "advisory_verification"],
+                                       ["delivery", "sms_outbox"])]
 
 
 # Partitioned like the marts, so it runs in the same run as the loads and dbt and their blocking

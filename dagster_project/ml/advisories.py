@@ -3,12 +3,15 @@
 import dagster as dg
 
 from hasiru.config import IST_TZ
-from ml.advisories.run import run
+from ml.advisories.run import run, verify
 
 # what ml/advisories/run.py reads
 INPUTS = [["silver", "app__farms"], ["silver", "app__crop_plans"], ["silver", "weather__observations"],
           ["silver", "weather__forecasts"], ["silver", "sensors__readings"], ["gold", "fct_sensor_daily"],
           ["silver", "soil_health__cards"], ["silver", "app__advisory_feedback"]]
+# what ml/advisories/run.verify reads besides the advisories
+VERIFY_INPUTS = [["silver", "app__farms"], ["silver", "weather__observations"], ["silver", "weather__forecasts"],
+                 ["silver", "app__advisory_feedback"]]
 
 
 @dg.asset(key=["gold", "farm_advisories"], deps=[dg.AssetKey(k) for k in INPUTS], group_name="ml", kinds={"delta"},
@@ -18,6 +21,15 @@ def farm_advisories(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
     return dg.MaterializeResult(metadata={"rows": summary["rows"], "by_reason": str(summary["reasons"])})
 
 
-advisory_job = dg.define_asset_job("farm_advisories", selection=dg.AssetSelection.assets(farm_advisories))
+@dg.asset(key=["gold", "advisory_verification"],
+          deps=[dg.AssetKey(["gold", "farm_advisories"])] + [dg.AssetKey(k) for k in VERIFY_INPUTS], group_name="ml",
+          kinds={"delta"}, description="Every advisory scored against what happened: probes, rain, farmers' pest reports, "
+                                       "observed weather; per check, district and week.")
+def advisory_verification(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
+    summary = verify(progress=context.log.info)
+    return dg.MaterializeResult(metadata={"rows": summary["rows"]})
+
+
+advisory_job = dg.define_asset_job("farm_advisories", selection=dg.AssetSelection.assets(farm_advisories, advisory_verification))
 advisory_schedule = dg.ScheduleDefinition(job=advisory_job, cron_schedule="0 7 * * 2,5", execution_timezone=IST_TZ,
                                           description="Tuesdays and Fridays 07:00 IST, after the morning loads")

@@ -120,6 +120,13 @@ def page_alerts(L, v, fpo_id):
             st.dataframe(frame, hide_index=True, width="stretch")
         else:
             st.caption(L["nothing"])
+    st.subheader(L["verification"])
+    checks = data.advice_verification(v, fpo_id)
+    if len(checks):
+        st.caption(L["verification_help"])
+        st.dataframe(checks.assign(check=checks["check"].map(lambda c: L["checks"].get(c, c))), hide_index=True, width="stretch")
+    else:
+        st.caption(L["nothing"])
 
 
 def page_certification(L, v, fpo_id):

@@ -88,6 +88,19 @@ def forecast_accuracy(v: Version, mandi_code: str, commodity: str) -> dict | Non
     return rows[0] if rows else None
 
 
+def advice_verification(v: Version, fpo_id: str) -> pd.DataFrame:
+    """How right the platform's advice was in the districts of the FPO's farms, over all weeks."""
+    return v.frame("""
+        with districts as (select distinct district from api_farms where fpo_id = ?)
+        select "check", sum(advised) as advised, sum(hits) as hits, sum(events) as events,
+               round(100.0 * sum(hits) / nullif(sum(advised), 0)) as precision_pct,
+               round(100.0 * sum(hits) / nullif(sum(events), 0)) as recall_pct, round(avg(mae_mm), 1) as mae_mm
+        from api_advisory_verification join districts using (district)
+        group by "check"
+        order by "check"
+    """, [fpo_id])
+
+
 def sensor_alerts(v: Version, fpo_id: str) -> pd.DataFrame:
     return v.frame("""
         select m.name, s.farm_id, s.sensor_id, s.status, s.last_reading_at, s.soil_moisture_vwc_pct, s.battery_v

@@ -50,6 +50,10 @@ CHARTS: dict[str, dict] = {
                  "median_rel_mae_naive_h1_30", "median_mase_h1_30", "coverage80_h1_7", "coverage80_h8_14", "coverage80_h15_30",
                  "coverage95_h1_7", "coverage95_h15_30"],
         order=[("trained_through", False)], row_limit=200),
+    "Advice verified against what happened": dict(
+        dataset="advisory_verification", viz="table", raw=True,
+        columns=["check", "district", "week_start", "advised", "hits", "events", "precision", "recall", "mae_mm", "n"],
+        order=[("week_start", False)], row_limit=1000),
     "Farmers by district": dict(
         dataset="dim_farmer", viz="echarts_timeseries_bar", x_axis="district", groupby=[], metrics=[COUNT], row_limit=100,
         where="NOT is_deleted"),
@@ -87,6 +91,7 @@ DASHBOARDS: dict[str, dict] = {
                  "charts": ["Farmers by district", "Farmers by language", "Farms and area by current crop", "FPO members and area"]},
     "certification": {"title": "Certification funnel", "charts": ["Certification funnel", "Certification steps by scheme"]},
     "data-quality": {"title": "Data quality and freshness", "charts": ["Data quality per source and day", "Quarantined rows by day"]},
+    "advice-accuracy": {"title": "Advice accuracy", "charts": ["Advice verified against what happened"]},
 }
 
 DTTM = {"fct_mandi_prices_daily": "arrival_date", "price_forecast_vs_actual": "forecast_date", "mart_data_quality": "landing_date"}

@@ -125,6 +125,7 @@ def advise(farms: pd.DataFrame, plans: pd.DataFrame, obs: pd.DataFrame, forecast
         rain_eff = effective_rain(f["rain_today"].to_numpy(dtype=float), et0)
         dr = np.clip(prev - applied.reindex(f.index).fillna(0).to_numpy() - rain_eff + np.where(has_weather, etc, 0), 0, taw)
         vwc = f["sensor_vwc_pct"].to_numpy(dtype=float)
+        model_dr = dr  # the balance's own estimate, kept to be verified against the probe (ml/advisories/verification.py)
         dr = np.where(np.isnan(vwc), dr, np.clip(1000 * (fc_ - vwc / 100) * zr, 0, taw))
         depletion.loc[f.index] = dr
 
@@ -147,13 +148,14 @@ def advise(farms: pd.DataFrame, plans: pd.DataFrame, obs: pd.DataFrame, forecast
                               "wind_from": str(ws), "etc_mm": round(float(ec), 2), "root_depth_m": round(float(z), 2),
                               "rain_mm": None if np.isnan(r) else float(r), "effective_rain_mm": round(float(re), 1),
                               "rain_forecast_3d_mm": float(rf), "heavy_rain_forecast": bool(hv),
-                              "depletion_mm": round(float(d), 1), "taw_mm": round(float(t), 1), "raw_mm": round(float(rw), 1),
+                              "depletion_mm": round(float(d), 1), "model_depletion_mm": round(float(md), 1),
+                              "taw_mm": round(float(t), 1), "raw_mm": round(float(rw), 1),
                               "p": round(float(pp), 3), "net_mm": float(n), "efficiency": float(eff),
                               "sensor_vwc_pct": None if np.isnan(v) else float(v), "weather_imputed": bool(wi) if wi == wi else None,
                               "soil_type": str(so), "soil_from": "farm_record" if ks else "default_red_loam", "irrigation": ir})
-                  for c, s, kk, ev, m, ea, rs, ws, ec, z, r, re, rf, hv, d, t, rw, pp, n, eff, v, wi, so, ks, ir in zip(
+                  for c, s, kk, ev, m, ea, rs, ws, ec, z, r, re, rf, hv, d, md, t, rw, pp, n, eff, v, wi, so, ks, ir in zip(
                       crops, stage, k, et0, e.method, e.ea_source, e.rs_source, e.wind_source, etc, zr,
-                      f["rain_today"].to_numpy(dtype=float), rain_eff, f["rain_forecast_3d_mm"], heavy, dr, taw, raw, p,
+                      f["rain_today"].to_numpy(dtype=float), rain_eff, f["rain_forecast_3d_mm"], heavy, dr, model_dr, taw, raw, p,
                       net, efficiency, vwc, f["weather_imputed"], soils, known_soil, f["irrigation"])]
         out.append(pd.DataFrame({"farm_id": f.index, "advisory_date": day, "advisory_type": "irrigation", "severity": severity,
                                  "reason_code": reason, "amount_mm": gross,

@@ -110,3 +110,25 @@ def run(days: list[dt.date] | None = None, now: dt.datetime | None = None,
     counts = adv.groupby("reason_code").size().to_dict()
     progress(f"advisories: {len(adv):,} rows {counts}")
     return {"rows": len(adv), "reasons": counts}
+
+
+def verify(now: dt.datetime | None = None, progress: Callable[[str], None] = lambda _: None) -> dict:
+    """Score every stored advisory against what happened since (gold.advisory_verification, rebuilt whole)."""
+    from ml.advisories.verification import verify as score
+
+    now = now or dt.datetime.now(dt.timezone.utc)
+    farms = _silver("app__farms", ["farm_id", "district", "block_code", "is_deleted"])
+    adv = delta_io.read_arrow(table("gold.farm_advisories"),
+                              columns=["farm_id", "advisory_date", "advisory_type", "severity", "reason_code", "inputs"]).to_pandas()
+    obs = _silver("weather__observations", ["block_code", "obs_date", "rain_mm", "temp_min_c", "temp_max_c", "wind_speed_m_s"])
+    fc = _silver("weather__forecasts", ["block_code", "forecast_date", "lead_days", "rain_mm", "temp_min_c", "temp_max_c",
+                                        "wind_speed_m_s"])
+    fb = _silver("app__advisory_feedback", ["farm_id", "created_at", "reported_issue"])
+    fb = fb.assign(date=pd.to_datetime(fb["created_at"]).dt.tz_convert("Asia/Kolkata").dt.date)
+    scores = score(adv, farms, obs, fc, fb).assign(generated_at=now)
+    spec = table("gold.advisory_verification")
+    delta_io.replace_all(spec, pa.Table.from_pandas(scores[spec.schema.names], schema=spec.schema, preserve_index=False))
+    by_check = scores.groupby(scores["check"].str.split("_").str[0])[["advised", "hits"]].sum()
+    progress(f"advisory verification: {len(scores):,} rows; hits/advised by kind: "
+             + ", ".join(f"{k} {int(r.hits)}/{int(r.advised)}" for k, r in by_check.iterrows()))
+    return {"rows": len(scores)}
