@@ -282,3 +282,71 @@ def test_every_kind_of_advice_is_scored_against_what_happened():
     heavy = s.loc["weather_heavy_rain"]  # B1: 80 mm forecast for day 4 and 70 mm fell: a hit; B2: 90 mm forecast, none fell
     assert (heavy["advised"], heavy["events"], heavy["hits"], heavy["precision"], heavy["recall"]) == (2, 1, 1, 0.5, 1.0)
     assert set(s["district"]) == {"MANDYA"} and set(s["week_start"]) == {d0}
+
+
+@pytest.mark.slow
+def test_a_kharif_season_of_advice_stays_within_the_soil_and_the_crops_needs():
+    """150 farmers from sowing to mid-season (the season benchmark's world, smaller): never more net water than the
+    root zone holds, never irrigation with heavy rain forecast, little water for newly sown fields, a share of
+    advised days an irrigating farmer would recognise, and maize's ETc on the scale of FAO's seasonal need."""
+    from benchmarks.season_irrigation import world
+
+    farms, plans, obs, fc, days = world(5, 150, dt.date(2026, 6, 1), 92)
+    sensors = pd.DataFrame({"farm_id": pd.Series(dtype=str), "day": pd.Series(dtype=object), "vwc_pct": pd.Series(dtype=float)})
+    adv = advise(farms, plans, obs, fc, sensors, days)
+    i = pd.DataFrame([json.loads(x) for x in adv["inputs"]])
+    assert (i["net_mm"] <= i["taw_mm"] + 1e-9).all()
+    assert not ((adv["reason_code"] == "IRRIGATE") & i["heavy_rain_forecast"]).any()
+    initial = (adv["reason_code"] == "IRRIGATE") & (i["stage"] == "initial")
+    assert (adv.loc[initial, "amount_mm"] <= 1000 * (0.40 - 0.23) * ZR_INITIAL / 0.6 + 0.1).all()  # heaviest soil, furrow
+    irrigated = adv["farm_id"].isin(farms.loc[farms["irrigation"] != "rainfed", "farm_id"])
+    share = (adv.loc[irrigated, "reason_code"] == "IRRIGATE").mean()
+    assert 0.01 < share < 0.3, share
+    maize = i[(i["crop"] == "maize")].assign(farm=adv["farm_id"]).groupby("farm")["etc_mm"].sum()
+    assert 0.5 * 500 < maize.median() < 800  # 92 of ~120 days: FAO's 500-800 mm for the whole season
+
+
+@pytest.mark.parametrize("crop,season_days,soil", [("maize", 120, "red_loam"), ("tomato", 140, "black_cotton"),
+                                                   ("groundnut", 110, "red_sandy")])
+def test_crop_coefficients_roots_and_soil_water_match_pyfao56(crop, season_days, soil):
+    """pyfao56 (USDA-ARS's FAO-56 implementation) on the same field and the same ET0: its single-coefficient Kc and
+    ETc, root depth and total available water, day by day through the season."""
+    import pyfao56
+
+    from ml.advisories.crops import CROPS, SOILS, STAGES
+
+    sow = dt.date(2026, 1, 1)
+    days = [sow + dt.timedelta(days=k) for k in range(season_days)]
+    farms = pd.DataFrame({"farm_id": ["F1"], "lat": [13.0], "block_code": ["B1"], "soil_type": [soil], "irrigation": ["rainfed"],
+                          "elevation_m": [900.0], "coastal": [False]})
+    plans = pd.DataFrame({"farm_id": ["F1"], "crop": [crop], "sowing_date": [sow],
+                          "expected_harvest_date": [sow + dt.timedelta(days=season_days)]})
+    rng = np.random.default_rng(season_days)
+    obs = pd.DataFrame({"block_code": "B1", "obs_date": days, "temp_min_c": rng.uniform(14, 20, season_days),
+                        "temp_max_c": rng.uniform(28, 35, season_days), "humidity_pct": rng.uniform(35, 70, season_days),
+                        "rain_mm": 0.0, "wind_speed_m_s": rng.uniform(1, 4, season_days)})
+    empty_fc = pd.DataFrame({"block_code": [], "issued_date_ist": [], "forecast_date": [], "lead_days": [], "rain_mm": []})
+    no_probe = pd.DataFrame({"farm_id": pd.Series(dtype=str), "day": pd.Series(dtype=object), "vwc_pct": pd.Series(dtype=float)})
+    ours = pd.DataFrame([json.loads(i) for i in advise(farms, plans, obs, empty_fc, no_probe, days)["inputs"]])
+
+    ini, mid, end, zmax, p = CROPS[crop]
+    lengths = [round(s * season_days) for s in STAGES[:3]]
+    par = pyfao56.Parameters()
+    for k, v in dict(Kcmini=ini, Kcmmid=mid, Kcmend=end, Kcbini=ini, Kcbmid=mid, Kcbend=end, Lini=lengths[0], Ldev=lengths[1],
+                     Lmid=lengths[2], Lend=season_days - sum(lengths), thetaFC=SOILS[soil][0], thetaWP=SOILS[soil][1],
+                     theta0=SOILS[soil][0], Zrini=ZR_INITIAL, Zrmax=zmax, pbase=p).items():
+        setattr(par, k, v)
+    wth = pyfao56.Weather()
+    index = [f"{d.year}-{d.timetuple().tm_yday:03d}" for d in days]
+    wth.wdata = pd.DataFrame({"Srad": np.nan, "Tmax": obs["temp_max_c"].to_numpy(), "Tmin": obs["temp_min_c"].to_numpy(),
+                              "Vapr": np.nan, "Tdew": np.nan, "RHmax": np.nan, "RHmin": obs["humidity_pct"].to_numpy(),
+                              "Wndsp": obs["wind_speed_m_s"].to_numpy(), "Rain": 0.0, "ETref": ours["et0_mm"].to_numpy(),
+                              "MorP": "M"}, index=index)
+    model = pyfao56.Model(index[0], index[-1], par, wth)
+    model.run()
+    theirs = model.odata
+    # interior days (a stage boundary rounds to a different day by at most one)
+    np.testing.assert_allclose(ours["kc"].to_numpy(), theirs["Kcm"].to_numpy(float), atol=0.03)
+    np.testing.assert_allclose(ours["etc_mm"].to_numpy(), theirs["ETcm"].to_numpy(float), atol=0.15)
+    np.testing.assert_allclose(ours["root_depth_m"].to_numpy(), theirs["Zr"].to_numpy(float), atol=0.03)
+    np.testing.assert_allclose(ours["taw_mm"].to_numpy(), theirs["TAW"].to_numpy(float), atol=3.0)
