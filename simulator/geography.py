@@ -2,21 +2,18 @@
 
 from __future__ import annotations
 
-import csv
 import zlib
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 
 import numpy as np
 
-REFERENCE_DIR = Path(__file__).resolve().parents[1] / "reference"  # master data shared with dbt seeds
+from hasiru.reference import REFERENCE_DIR, rows  # noqa: F401  (REFERENCE_DIR: master data shared with dbt seeds)
 MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 
 
 def _read(name: str) -> list[dict[str, str]]:
-    with (REFERENCE_DIR / name).open(encoding="utf-8") as f:
-        return list(csv.DictReader(f))
+    return [dict(r) for r in rows(name)]  # copies: the cached rows are shared with production readers
 
 
 @dataclass(frozen=True)

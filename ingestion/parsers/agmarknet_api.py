@@ -25,7 +25,7 @@ import pyarrow.compute as pc
 from ingestion.columns import RowIssues, text, to_date, to_float
 from ingestion.parsed import FileRejected, ParsedFile
 from ingestion.parsers.agmarknet import MAX_PRICE_RS_PER_QTL, TARGET
-from simulator.geography import REFERENCE_DIR
+from hasiru.reference import REFERENCE_DIR
 
 FIELDS = ("market", "commodity", "variety", "arrival_date", "min_price", "max_price", "modal_price")
 PLACE = ("state", "district")  # kept, so a market outside the reference list stays placed

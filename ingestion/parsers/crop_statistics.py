@@ -22,7 +22,7 @@ import pyarrow.compute as pc
 from ingestion.columns import RowIssues, text, to_float
 from ingestion.parsed import FileRejected, ParsedFile
 from ingestion.parsers.csv_rows import read_csv, split_by_width
-from simulator.geography import REFERENCE_DIR
+from hasiru.reference import REFERENCE_DIR
 
 TARGET = "bronze.crop_statistics"
 FORMATS = {

@@ -19,6 +19,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from ml.forecast.models import filled
+
 FEATURES = ["h", "lvl7", "lvl30", "lvl90", "chg1", "chg7", "chg28", "spread", "spread_chg7", "year_ago_gap",
             "year_ago_level", "arr_7_30", "arr_chg7", "arr_year", "vol30", "days_since_price", "dow", "doy_sin",
             "doy_cos", "festival_days", "commodity"]
@@ -82,8 +84,6 @@ def arrays(g: pd.DataFrame) -> dict[str, np.ndarray]:
 def features(a: dict[str, np.ndarray], origins: np.ndarray, hs: np.ndarray, commodity_code: int) -> dict[str, np.ndarray]:
     """Feature rows for (origin index, horizon) pairs of one series (`arrays`), plus _target (log change
     to the target day, NaN when that day is unpriced or past the data) and _level (log price at the origin)."""
-    from ml.forecast.models import filled
-
     y = a["y"]
     n = len(y)
     yf = filled(y)

@@ -17,7 +17,7 @@ from lake import delta_io
 from lake.catalog import TableSpec, table
 
 from ml.forecast import BANDS, global_model, intervals
-from ml.forecast.backtest import (BASELINES, COMBINED, GUARD_FACTOR, MODELS, band_summary, champions, evaluate,
+from ml.forecast.backtest import (COMBINED, GUARD_FACTOR, MODELS, band_summary, champions, evaluate,
                                   promotion)
 from ml.forecast.series import SLIP_RATIO, daily_series, drop_outliers
 
