@@ -90,7 +90,7 @@ def load_partition(source_name: str, day: dt.date, *, now: dt.datetime | None = 
         sha = landing.sha256(data)
         fr = FileReport(rel, sha, len(data))
         report.files.append(fr)
-        if sha in seen or sha in earlier:
+        if data and (sha in seen or sha in earlier):  # an empty file is an error each time it comes, not a repeat
             first, first_day = (seen[sha], day) if sha in seen else earlier[sha]
             fr.status, fr.message = "duplicate", f"same content as {first} (landed {first_day}); not loaded again"
             continue

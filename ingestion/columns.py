@@ -15,6 +15,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 UTC_TS = pa.timestamp("us", tz="UTC")
+CLOCK_TOLERANCE = dt.timedelta(minutes=10)  # how far a source's clock may run ahead of the load's
 NUMBER_RE = r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$"
 INT_RE = r"^[+-]?\d+$"
 # PostgreSQL timestamptz text: 2026-11-19 07:27:05[.ffffff]+05:30 (also accepts ISO 8601 'T' and 'Z')
@@ -87,29 +88,40 @@ def to_float(values: pa.Array, name: str, issues: RowIssues, *, lo: float | None
     return out
 
 
-def to_int(values: pa.Array, name: str, issues: RowIssues, *, lo: int | None = None, required_: bool = False) -> pa.Array:
+def to_int(values: pa.Array, name: str, issues: RowIssues, *, lo: int | None = None, hi: int | None = None,
+           required_: bool = False) -> pa.Array:
     values = text(values)
     if required_:
         required(values, name, issues)
     valid = pc.match_substring_regex(values, INT_RE)
     issues.flag(pc.invert(valid), _describe(name, "not a whole number", values))
+    huge = pc.and_(valid, pc.greater(pc.utf8_length(pc.utf8_ltrim(values, "+-0")), 18))
+    issues.flag(huge, _describe(name, "out of range (more than 18 digits)", values))
+    valid = pc.and_(valid, pc.invert(huge))
     out = pc.cast(pc.if_else(valid, values, pa.nulls(len(values), pa.string())), pa.int64())
     if lo is not None:
         issues.flag(pc.less(out, lo), _describe(name, f"below {lo}:", values))
+    if hi is not None:
+        issues.flag(pc.greater(out, hi), _describe(name, f"above {hi}:", values))
     return out
 
 
-def to_date(values: pa.Array, name: str, issues: RowIssues, fmt: str = "%Y-%m-%d", *, required_: bool = False,
-            not_after: dt.date | None = None) -> pa.Array:
+def to_date(values: pa.Array, name: str, issues: RowIssues, fmt: str | tuple[str, ...] = "%Y-%m-%d", *,
+            required_: bool = False, not_after: dt.date | None = None) -> pa.Array:
+    """Dates in `fmt`, or in the first of several formats that reads them (say %d/%m/%Y, then %d/%m/%y:
+    a two-digit year is 2000-2068 for 00-68, as POSIX strptime reads it)."""
     values = text(values)
     if required_:
         required(values, name, issues)
-    parsed = pc.strptime(values, format=fmt, unit="s", error_is_null=True)
-    # strptime rolls 31/02 over to 03/03: a date is valid only if it prints back as written.
-    round_trip = pc.equal(pc.strftime(parsed, format=fmt), values)
-    bad = pc.and_(pc.is_valid(values), pc.invert(pc.fill_null(round_trip, False)))
-    issues.flag(bad, _describe(name, f"not a date ({fmt})", values))
-    out = pc.cast(pc.if_else(bad, pa.nulls(len(values), parsed.type), parsed), pa.date32())
+    fmts = (fmt,) if isinstance(fmt, str) else fmt
+    out = pa.nulls(len(values), pa.date32())
+    for f in fmts:
+        parsed = pc.strptime(values, format=f, unit="s", error_is_null=True)
+        # strptime rolls 31/02 over to 03/03: a date is valid only if it prints back as written.
+        round_trip = pc.fill_null(pc.equal(pc.strftime(parsed, format=f), values), False)
+        out = pc.if_else(pc.and_(pc.is_null(out), round_trip), pc.cast(parsed, pa.date32()), out)
+    bad = pc.and_(pc.is_valid(values), pc.is_null(out))
+    issues.flag(bad, _describe(name, f"not a date ({' or '.join(fmts)})", values))
     if not_after is not None:
         issues.flag(pc.greater(out, pa.scalar(not_after, pa.date32())), _describe(name, "in the future", values))
     return out
@@ -147,18 +159,21 @@ def to_bool(values: pa.Array, name: str, issues: RowIssues) -> pa.Array:
     return pc.if_else(true, True, pc.if_else(false, False, pa.nulls(len(values), pa.bool_())))
 
 
-def typed(values: pa.Array, name: str, arrow_type: pa.DataType, issues: RowIssues) -> pa.Array:
-    """Parse a text column to a declared Arrow type (app tables, card exports)."""
+def typed(values: pa.Array, name: str, arrow_type: pa.DataType, issues: RowIssues, *,
+          bounds: tuple[float, float] | None = None, not_after: dt.datetime | None = None) -> pa.Array:
+    """Parse a text column to a declared Arrow type (app tables, card exports), within `bounds` for
+    numbers; `not_after` for timestamps (a moment after the load has not happened yet)."""
+    lo, hi = bounds or (None, None)
     if pa.types.is_string(arrow_type):
         return text(values)
     if pa.types.is_floating(arrow_type):
-        return to_float(values, name, issues)
+        return to_float(values, name, issues, lo=lo, hi=hi)
     if pa.types.is_integer(arrow_type):
-        return to_int(values, name, issues)
+        return to_int(values, name, issues, lo=lo, hi=hi)
     if pa.types.is_date(arrow_type):
         return to_date(values, name, issues)
     if pa.types.is_timestamp(arrow_type):
-        return to_timestamp(values, name, issues)
+        return to_timestamp(values, name, issues, not_after=not_after)
     if pa.types.is_boolean(arrow_type):
         return to_bool(values, name, issues)
     raise TypeError(f"{name}: no text parser for {arrow_type}")

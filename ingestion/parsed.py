@@ -13,6 +13,9 @@ import pyarrow.compute as pc
 from ingestion.columns import RowIssues, duplicate_of
 
 RAW_LIMIT = 2000  # characters of a rejected row (or a rejected file's head) kept in quarantine
+MAX_FIELD_CHARS = 4096  # longer than any id, name or note the sources send: a longer field is broken data
+# control characters (tab, LF and CR aside) and U+FFFD, which decoding puts where bytes were not UTF-8
+NOT_TEXT = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\x{FFFD}]"
 
 
 class FileRejected(ValueError):
@@ -63,6 +66,19 @@ class Rejects:
         })
 
 
+def check_text(payload: pa.Table, issues: RowIssues) -> None:
+    """Every text field of every source: not over MAX_FIELD_CHARS, no control bytes or undecodable bytes."""
+    for name in payload.column_names:
+        col = payload[name].combine_chunks()
+        if name == "source_file" or not pa.types.is_string(col.type) or col.null_count == len(col):
+            continue
+        length = pc.utf8_length(col)
+        issues.flag(pc.greater(length, MAX_FIELD_CHARS), lambda col=col, length=length, name=name: pc.binary_join_element_wise(
+            pa.scalar(f"{name}: "), pc.cast(length, pa.string()), pa.scalar(f" characters, more than the {MAX_FIELD_CHARS:,} a field may hold"), pa.scalar("")))
+        issues.flag(pc.match_substring_regex(col, NOT_TEXT),
+                    f"{name}: holds control characters or bytes that are not valid text (binary data or a wrong encoding)")
+
+
 @dataclass
 class ParsedFile:
     rows_read: int = 0
@@ -74,6 +90,7 @@ class ParsedFile:
         """Split parsed rows into accepted and quarantined; exact repeats of an earlier row are rejects too.
         `raw` is the rows' source text, or a function giving it for a boolean row mask (built only for rejects)."""
         payload = payload.append_column("source_row", rows.cast(pa.int64()))
+        check_text(payload, issues)
         if dedupe:  # over every column but the row number: with a source_file column, within each file
             cols = [c for c in payload.column_names if c != "source_row"]
             dup = duplicate_of(payload, cols, rows)

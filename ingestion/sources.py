@@ -56,7 +56,7 @@ SOURCES: dict[str, Source] = {
                {".lp": lambda d, p, c: line_protocol.parse(d, p, c.now), ".csv": lambda d, p, c: iot_csv.parse(d, p, c.now)},
                "Field sensor readings: InfluxDB line protocol exports and older CSV exports"),
         Source("weather", ("bronze.weather_observations", "bronze.weather_forecasts"),
-               {".json": lambda d, p, c: weather_json.parse(d, p, c.today)},
+               {".json": lambda d, p, c: weather_json.parse(d, p, c.now)},
                "Weather provider payloads: daily observations and 5-day forecasts per block"),
         Source("mandi_prices", ("bronze.mandi_prices",),
                {".csv": lambda d, p, c: agmarknet.parse(d, p, c.today),
@@ -67,10 +67,10 @@ SOURCES: dict[str, Source] = {
                {".csv": lambda d, p, c: soil_health.parse(d, p, c.today)},
                "Soil Health Card results and dashboard village summaries"),
         Source("crop_statistics", ("bronze.crop_statistics",),
-               {".csv": lambda d, p, c: crop_statistics.parse(d, p)},
+               {".csv": lambda d, p, c: crop_statistics.parse(d, p, c.today)},
                "District crop statistics (area, production, yield) from the DES APY export or data.gov.in"),
         Source("app", tuple(spec.name for spec in APP.values()),
-               {".csv": lambda d, p, c: app_csv.parse(d, p)},
+               {".csv": lambda d, p, c: app_csv.parse(d, p, c.now)},
                "The app's PostgreSQL tables, extracted as CSV"),
     )
 }

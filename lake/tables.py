@@ -210,6 +210,13 @@ APP_TABLES: dict[str, list[tuple[str, pa.DataType]]] = {
     # (hard deletes), one row per table and key; silver marks those rows deleted
     "deleted_keys": [("deletion_id", STR), ("table_name", STR), ("key", STR), ("detected_at", UTC_TS)],
 }
+# What the app's own constraints allow, per column name wherever it appears (the app's CHECKs): a row
+# outside is quarantined with the bound it broke. Timestamps may not be later than the load.
+APP_BOUNDS: dict[str, tuple[float, float]] = {
+    "area_acres": (0.0, 10_000.0), "lat": (-90.0, 90.0), "lon": (-180.0, 180.0), "price_rs": (0.0, 10_000_000.0),
+    "total_rs": (0.0, 100_000_000.0), "unit_price_rs": (0.0, 10_000_000.0), "quantity": (0.0, 1_000_000.0),
+    "rating": (1, 5), "duration_s": (0, 86_400), "crop_year": (1990, 2100),
+}
 # Columns a newer app database has that the declaration above does not yet: kept per row as a JSON
 # object {column: text} in `extra_columns`, so nothing is lost until the column is declared.
 EXTRA_COLUMNS = "extra_columns"

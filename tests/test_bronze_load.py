@@ -37,7 +37,8 @@ def test_every_row_is_accounted_for_and_reruns_give_the_same_tables(lake_env, no
     for f in first.files:
         assert f.status == "loaded" and f.rows_read == f.rows_written + f.rows_quarantined > 0
     assert delta_io.row_count(table("bronze.mandi_prices")) == first.total("rows_written")
-    assert delta_io.row_count(quarantine_table("mandi_prices")) == first.total("rows_quarantined") == 3
+    # the tomato slice's blank-dated second variety (Hoskote, 18/01/2016) is kept: its date is read from the row above
+    assert delta_io.row_count(quarantine_table("mandi_prices")) == first.total("rows_quarantined") == 2
     load_partition("mandi_prices", DAY, now=now + dt.timedelta(hours=1))
     assert (payload("bronze.mandi_prices"), payload("bronze.quarantine_mandi_prices")) == before
     assert len(log_rows("mandi_prices")) == 2

@@ -1,4 +1,7 @@
 import datetime as dt
+import re
+
+import pyarrow as pa
 
 import pyarrow.compute as pc
 import pytest
@@ -106,3 +109,40 @@ def test_whole_file_problems_are_clear_errors(data, name, match):
 def test_header_only_file_has_no_rows():
     p, t, rej = parse(HEADER)
     assert (p.rows_read, t.num_rows, rej.num_rows) == (0, 0, 0)
+
+
+def test_real_export_second_variety_takes_the_date_from_the_row_above():
+    """Real January 2016 export: Hoskote's 'Tomato' row of 18/01/2016 (after its 'Hybrid' row) leaves the
+    date and arrivals blank; it is a valid price row of that day, not a reject."""
+    raw = (REAL / "tomato__agmarknet_export_2016_01.csv").read_bytes()
+    p, t, rej = parse(raw, "tomato__agmarknet_export_2016_01.csv")
+    lines = raw.decode().splitlines()
+    blank = [i for i, ln in enumerate(lines, 1) if ln.startswith(",,,")]
+    assert blank, "the real slice holds a blank-dated second variety"
+    row = t.filter(pc.is_in(t["source_row"], pc.cast(pa.array(blank), "int64"))).to_pylist()
+    assert [(r["market"], r["arrival_date"], r["variety"], r["modal_price_rs_per_qtl"], r["arrivals_tonnes"]) for r in row] == [
+        ("Hoskote", dt.date(2016, 1, 18), "Tomato", 2300.0, None)]
+    assert not any("arrival_date" in r for r in rej["reason"].to_pylist())
+
+
+def test_a_blank_date_is_read_from_above_only_for_another_variety_of_the_same_block():
+    p, t, rej = parse(HEADER + "Kolar,02/11/2026,10,Hybrid,1000,1200,1100,\n"
+                      ",,,Local,800,1000,900,\n"  # second variety, same market and day: kept, 02/11
+                      ",,,Local,700,900,800,\n"  # the same variety again: not a second variety
+                      "Malur,,4,Hybrid,900,1100,1000,\n")  # names its market but no date: nothing to read it from
+    assert [(r["market"], r["arrival_date"], r["variety"]) for r in t.to_pylist()] == [
+        ("Kolar", dt.date(2026, 11, 2), "Hybrid"), ("Kolar", dt.date(2026, 11, 2), "Local")]
+    why = reasons(rej)
+    assert "same variety" in why[4] and why[5] == "arrival_date: missing"
+
+
+def test_two_digit_years_in_monthly_files_are_read_like_four_digit_ones():
+    """The real 2006 onion file with its dates rewritten dd/mm/yy (as one state's files come) keeps every row."""
+    raw = (REAL / "onion__wholesale_2006_01.csv").read_text()
+    short = re.sub(r"(\d{2}/\d{2}/)20(\d{2})", r"\1\2", raw)
+    assert short != raw
+    _, t4, rej4 = parse(raw, "onion__a.csv")
+    _, t2, rej2 = parse(short, "onion__b.csv")
+    assert t2.num_rows == t4.num_rows > 0 and rej2.num_rows == rej4.num_rows
+    assert t2["arrival_date"].to_pylist() == t4["arrival_date"].to_pylist()
+    assert all("not a date" not in r for r in rej2["reason"].to_pylist())

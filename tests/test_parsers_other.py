@@ -21,7 +21,7 @@ def forecast_doc(daily, **env):
 
 def test_weather_forecast_rain_absent_means_dry_and_vintage_is_kept():
     day = {"dt": 1795500000, "temp": {"min": 19.0, "max": 31.0}, "humidity": 50, "wind_speed": 2.0, "pop": 0.1}
-    p = weather_json.parse(forecast_doc([day, {**day, "rain": 4.2, "dt": 1795586400}]), "w.json", TODAY)
+    p = weather_json.parse(forecast_doc([day, {**day, "rain": 4.2, "dt": 1795586400}]), "w.json", NOW)
     t = p.tables[weather_json.FC]
     assert t["rain_mm"].to_pylist() == [0.0, 4.2]
     assert t["issued_at"][0].as_py() == dt.datetime(2026, 11, 25, 0, 0, tzinfo=dt.timezone.utc)
@@ -30,15 +30,15 @@ def test_weather_forecast_rain_absent_means_dry_and_vintage_is_kept():
 
 def test_weather_bad_records_are_quarantined_and_bad_files_rejected():
     day = {"dt": 1795500000, "temp": {"min": 19.0, "max": 31.0}, "humidity": 50, "wind_speed": 2.0}
-    p = weather_json.parse(forecast_doc([day, {"dt": 1795586400, "temp": {"min": 19.0}}, {**day, "humidity": 180}]), "w.json", TODAY)
+    p = weather_json.parse(forecast_doc([day, {"dt": 1795586400, "temp": {"min": 19.0}}, {**day, "humidity": 180}]), "w.json", NOW)
     assert p.tables[weather_json.FC].num_rows == 1 and p.rows_read == 3
     reasons = p.rejects.table()["reason"].to_pylist()
     assert any("temp.max" in r for r in reasons) and any("humidity_pct: above 100" in r for r in reasons)
     whole = forecast_doc([day])
     with pytest.raises(FileRejected, match="invalid JSON"):
-        weather_json.parse(whole[: len(whole) // 2], "w.json", TODAY)
+        weather_json.parse(whole[: len(whole) // 2], "w.json", NOW)
     with pytest.raises(FileRejected, match="unknown endpoint"):
-        weather_json.parse(forecast_doc([day], endpoint="radar"), "w.json", TODAY)
+        weather_json.parse(forecast_doc([day], endpoint="radar"), "w.json", NOW)
 
 
 def test_real_soil_health_village_summaries_macro_and_micro():
@@ -84,7 +84,7 @@ def test_app_extract_types_nulls_and_schema_drift():
     assert kept["extra_columns"].to_pylist()[0] == '{"discount_rs": "12.5"}'
     assert t["extra_columns"].null_count == t.num_rows
     # a declared column that is missing is a clear error
-    with pytest.raises(FileRejected, match=r"columns \['total_rs'\] of the declared app table orders are missing"):
+    with pytest.raises(FileRejected, match=r"header lacks columns \['total_rs'\] of the declared app table orders"):
         app_csv.parse(text.replace(",total_rs", "").replace(",450,", ",").encode(), "orders.csv")
     with pytest.raises(FileRejected, match="no app table 'invoices'"):
         app_csv.parse(text.encode(), "invoices.csv")

@@ -9,6 +9,7 @@ import threading
 from pathlib import Path
 
 import duckdb
+import pyarrow as pa
 import pyarrow.compute as pc
 import pytest
 import yaml
@@ -56,12 +57,50 @@ def world(tmp_path_factory):
     (landing / "mandi_prices" / str(DAY2) / "tomato__manual_entry.csv").write_text(
         "Market,Arrival Date,Arrivals (Tonnes),Variety,Minimum Price(Rs./Quintal),Maximum Price(Rs./Quintal),"
         f"Modal Price(Rs./Quintal),\nKolar,{DAY2:%d/%m/%Y},5,Manual,2000,1000,1500,\n")
+    frozen, quarantined = _future_dated_farmers(landing)
     (root / "dagster_home").mkdir()
     from dagster_project.run_local import materialize_partitions
 
     materialize_partitions(DAY1, DAY3, lambda _: None)
-    yield {"root": root, "corrected": corrected, "day1_lines": day1_lines}
+    yield {"root": root, "corrected": corrected, "day1_lines": day1_lines, "frozen": frozen, "quarantined": quarantined}
     mp.undo()
+
+
+def _future_dated_farmers(landing: Path) -> tuple[str, str]:
+    """Two farmers with a version dated 2030 (a wrong clock), each opting out later:
+    one's 2030 row sits in bronze from before loads checked the clock, the other's arrives now."""
+    from ingestion.parsers import app_csv
+    from ingestion.bronze import _with_metadata
+    from lake.catalog import table
+
+    header, first, second = (landing / "app" / str(DAY1) / "farmers.csv").read_text().splitlines()[:3]
+    cols = header.split(",")
+    def version(line, opt_out, updated):
+        f = line.split(",")
+        f[cols.index("sms_opt_out")], f[cols.index("updated_at")] = opt_out, updated
+        return ",".join(f)
+    # historic: loaded on the day before the window by a loader that did not check the clock
+    old_load = dt.datetime.combine(DAY1 - dt.timedelta(days=1), dt.time(6), dt.timezone.utc)
+    stale = app_csv.parse(f"{header}\n{version(first, 'f', '2030-01-01 00:00:00+05:30')}\n".encode(), "farmers.csv",
+                          now=dt.datetime(2031, 1, 1, tzinfo=dt.timezone.utc)).tables["bronze.app_farmers"]
+    stale = stale.append_column("source_file", pa.array(["app/historic/farmers.csv"], pa.string()))
+    spec = table("bronze.app_farmers")
+    delta_io.replace_partition(spec, _with_metadata(stale, "historic", old_load, old_load.date()).select(spec.schema.names),
+                               landing_date=old_load.date())
+    (landing / "app" / str(DAY2) / "farmers__clock.csv").write_text(
+        f"{header}\n{version(second, 'f', '2030-01-01 00:00:00+05:30')}\n")
+    (landing / "app" / str(DAY3) / "farmers__opt_out.csv").write_text(
+        f"{header}\n{version(first, 't', f'{DAY3} 09:00:00+05:30')}\n{version(second, 't', f'{DAY3} 09:00:00+05:30')}\n")
+    return first.split(",")[0], second.split(",")[0]
+
+
+def test_a_future_dated_app_row_cannot_outrank_a_later_opt_out(world):
+    """A version dated 2030 counts as of its load (silver), and new ones are quarantined (bronze): either
+    way the farmer's later opt-out is what silver, and so the SMS digest, sees."""
+    for farmer in (world["frozen"], world["quarantined"]):
+        assert [r["sms_opt_out"] for r in rows_where("silver.app__farmers", farmer_id=farmer)] == [True], farmer
+    q = rows_where("bronze.quarantine_app", source_file=f"app/{DAY2}/farmers__clock.csv")
+    assert len(q) == 1 and "updated_at: in the future" in q[0]["reason"]
 
 
 def test_silver_has_one_row_per_key_and_the_latest_delivery_wins(world):

@@ -27,7 +27,8 @@ TARGET = "bronze.mandi_prices"
 EXPORT_HEADER = ["Market", "Arrival Date", "Arrivals (Tonnes)", "Variety", "Minimum Price(Rs./Quintal)",
                  "Maximum Price(Rs./Quintal)", "Modal Price(Rs./Quintal)"]
 MONTHLY_HEADER = ["MANDINAME", "DATE", "ARRIVAL", "MIN", "MAX", "PRICE"]
-DATE_RE = re.compile(r"^\s*\d{2}/\d{2}/\d{4}\s*$")
+DATE_RE = re.compile(r"^\s*\d{1,2}/\d{1,2}/(\d{2}|\d{4})\s*$")
+DATE_FORMATS = ("%d/%m/%Y", "%d/%m/%y")  # the monthly files of some states write two-digit years
 COMMODITY_RE = re.compile(r"^([a-z][a-z0-9_]*)__.+\.csv$")
 MAX_PRICE_RS_PER_QTL = 1_000_000  # above any commodity's price (arecanut, saffron are < 1 lakh/qtl... x10 margin)
 
@@ -83,20 +84,21 @@ def stage(data: bytes, file_name: str) -> Staged:
     return Staged(file_name, commodity, fmt, columns, body.line_no, body.raw, parsed)
 
 
-def _fill_market(market: pa.Array, file_idx: np.ndarray, line_no: np.ndarray, rejected: np.ndarray,
-                 issues: RowIssues) -> pa.Array:
-    """Forward-fill the market name within each file, never across a rejected row (it may have named
-    a new market) nor from one file into the next."""
+def _fill_down(values: pa.Array, name: str, blank: np.ndarray, file_idx: np.ndarray, line_no: np.ndarray,
+               rejected: np.ndarray, issues: RowIssues) -> pa.Array:
+    """Fill the `blank` rows from the nearest named row above, within each file, never across a
+    rejected row (it may have named something new) nor from one file into the next."""
     seq = file_idx.astype(np.int64) * 10**10 + line_no  # one ordering over all files
-    named = pc.is_valid(market)
-    named_at = pc.fill_null_forward(pc.if_else(named, pa.array(seq), pa.nulls(len(seq), pa.int64())))
+    named = pc.is_valid(values).to_numpy(zero_copy_only=False)
+    named_at = pc.fill_null_forward(pa.array(np.where(named, seq, 0), pa.int64(), mask=~named))
     src = pc.fill_null(named_at, -1).to_numpy()
-    blank = ~named.to_numpy(zero_copy_only=False)
-    issues.flag(pa.array(blank & ((src < 0) | (src // 10**10 != file_idx))), "market: missing, and no earlier row names one")
+    blank = blank & ~named
+    issues.flag(pa.array(blank & ((src < 0) | (src // 10**10 != file_idx))), f"{name}: missing, and no earlier row names one")
     if len(rejected):
         crossed = (np.searchsorted(rejected, seq) - np.searchsorted(rejected, src, side="right")) > 0
-        issues.flag(pa.array(blank & crossed & (src >= 0)), "market: blank, and the row that would name it was rejected")
-    return pc.fill_null_forward(market)
+        issues.flag(pa.array(blank & crossed & (src >= 0)), f"{name}: blank, and the row that would name it was rejected")
+    filled = pc.fill_null_forward(values)
+    return pc.if_else(pa.array(blank), filled, values)
 
 
 def validate(staged: list[Staged], today: dt.date) -> ParsedFile:
@@ -117,19 +119,30 @@ def validate(staged: list[Staged], today: dt.date) -> ParsedFile:
                                        for i, st in enumerate(staged) for r in st.parsed.rejects.row] or [np.zeros(0, np.int64)]))
     issues = RowIssues(n)
     fmt = per_file([st.fmt for st in staged])
-    market = text(col(0))
-    # only the native export leaves market names to be forward-filled
+    market, date_text, variety = text(col(0)), text(col(1)), text(col(3))
+    # Only the native export leaves fields to be read from the row above: the market on every row of
+    # its block, and the date on the rows of a second (third...) variety of the same market and day.
     export_rows = pc.equal(fmt, "agmarknet_export").to_numpy(zero_copy_only=False) if n else np.zeros(0, bool)
     if export_rows.any():
-        market = _fill_market(market, file_idx, line_no, rejected, issues)
+        continues = export_rows & pc.is_null(market).to_numpy(zero_copy_only=False)
+        market = _fill_down(market, "market", export_rows, file_idx, line_no, rejected, issues)
+        blank_date = continues & pc.is_null(date_text).to_numpy(zero_copy_only=False)
+        if blank_date.any():
+            above = np.concatenate([[-1], np.arange(n - 1)])
+            same_variety = np.zeros(n, bool)
+            same_variety[1:] = pc.fill_null(pc.equal(variety[1:], variety[:-1]), False).to_numpy(zero_copy_only=False)
+            same_variety &= blank_date & (above >= 0) & (np.roll(file_idx, 1) == file_idx)
+            issues.flag(pa.array(same_variety), "arrival_date: blank, and the row above is the same variety "
+                                                "(not a second variety of that market and day)")
+            date_text = _fill_down(date_text, "arrival_date", blank_date, file_idx, line_no, rejected, issues)
     issues.flag(pc.is_null(market), "market: missing")
-    arrival_date = to_date(col(1), "arrival_date", issues, "%d/%m/%Y", required_=True, not_after=today)
+    arrival_date = to_date(date_text, "arrival_date", issues, DATE_FORMATS, required_=True, not_after=today)
     arrivals_t = to_float(col(2), "arrivals_tonnes", issues, lo=0)
     prices = {name: to_float(col(i), name, issues, lo=0, hi=MAX_PRICE_RS_PER_QTL)
               for i, name in ((4, "min_price_rs_per_qtl"), (5, "max_price_rs_per_qtl"), (6, "modal_price_rs_per_qtl"))}
     payload = pa.table({
         "market": market, "state": pa.nulls(len(market), pa.string()), "district": pa.nulls(len(market), pa.string()),
-        "commodity": per_file([st.commodity for st in staged]), "variety": text(col(3)),
+        "commodity": per_file([st.commodity for st in staged]), "variety": variety,
         "arrival_date": arrival_date, "arrivals_tonnes": arrivals_t, **prices, "source_format": fmt,
         "source_file": per_file([st.file for st in staged]),
     })

@@ -23,6 +23,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ingestion.columns import RowIssues, text, to_date, to_float
+from ingestion.decode import load_json
 from ingestion.parsed import FileRejected, ParsedFile
 from ingestion.parsers.agmarknet import MAX_PRICE_RS_PER_QTL, TARGET
 from hasiru.reference import REFERENCE_DIR
@@ -38,15 +39,10 @@ def commodity_keys() -> dict[str, str]:
 
 
 def parse(data: bytes, file_name: str, today: dt.date) -> ParsedFile:
-    if not data.strip():
-        raise FileRejected(f"{file_name}: empty file")
-    try:
-        doc = json.loads(data)
-        pages = doc["pages"]
-        if not isinstance(pages, list):
-            raise TypeError("pages is not a list")
-    except (ValueError, KeyError, TypeError) as exc:
-        raise FileRejected(f"{file_name}: not a data.gov.in API landing ({type(exc).__name__}: {exc})") from exc
+    doc = load_json(data, file_name)
+    pages = doc.get("pages") if isinstance(doc, dict) else None
+    if not isinstance(pages, list):
+        raise FileRejected(f"{file_name}: not a data.gov.in API landing (expected an object with a 'pages' list)")
     parsed = ParsedFile()
     rows, numbers, raws, rej = [], [], [], ([], [], [])
     n = 0

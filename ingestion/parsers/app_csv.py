@@ -4,15 +4,16 @@ The file is named after its table: `<table>.csv` (or `<table>__<anything>.csv`).
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ingestion.columns import RowIssues, typed
+from ingestion.columns import CLOCK_TOLERANCE, RowIssues, typed
 from ingestion.parsed import FileRejected, ParsedFile
 from ingestion.parsers.csv_rows import read_csv, split_by_width
-from lake.tables import APP_TABLES, EXTRA_COLUMNS
+from lake.tables import APP_BOUNDS, APP_TABLES, EXTRA_COLUMNS
 
 
 def table_of(file_name: str) -> str:
@@ -31,7 +32,9 @@ def _extra_json(columns: list[pa.Array], names: list[str], n: int) -> pa.Array:
                      for i in range(n)], pa.string())
 
 
-def parse(data: bytes, file_name: str) -> ParsedFile:
+def parse(data: bytes, file_name: str, now: dt.datetime | None = None) -> ParsedFile:
+    """`now`: the load time; a timestamp later than it (beyond clock drift) is quarantined, so a row
+    dated in 2030 cannot win over every later version of its record."""
     name = table_of(file_name)
     target = f"bronze.app_{name}"
     declared = APP_TABLES[name]
@@ -40,13 +43,14 @@ def parse(data: bytes, file_name: str) -> ParsedFile:
     names = [c for c, _ in declared]
     missing = [c for c in names if c not in body.header]
     if missing:
-        raise FileRejected(f"{file_name}: columns {missing} of the declared app table {name} are missing "
+        raise FileRejected(f"{file_name}: the header lacks columns {missing} of the declared app table {name} "
                            f"(dropped in the app database? see lake/tables.py APP_TABLES)")
     extra = [c for c in body.header if c not in names and c != EXTRA_COLUMNS]
     body = split_by_width(body, len(body.header), target, parsed)
     cols = dict(zip(body.header, body.columns(len(body.header))))
     issues = RowIssues(len(body.rows))
-    payload = {c: typed(cols[c], c, t, issues) for c, t in declared}
+    not_after = (now or dt.datetime.now(dt.timezone.utc)) + CLOCK_TOLERANCE
+    payload = {c: typed(cols[c], c, t, issues, bounds=APP_BOUNDS.get(c), not_after=not_after) for c, t in declared}
     payload[EXTRA_COLUMNS] = _extra_json([cols[c] for c in extra], extra, len(body.rows))
     key = names[0]
     issues.flag(pc.is_null(payload[key]), f"{key}: missing (primary key)")

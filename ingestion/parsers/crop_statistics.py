@@ -14,6 +14,7 @@ quarantined. Seasons are normalised (the published files pad them with spaces).
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import re
 
 import pyarrow as pa
@@ -48,7 +49,8 @@ def _districts() -> set[str]:
         return {r["district"] for r in csv.DictReader(f)}
 
 
-def parse(data: bytes, file_name: str) -> ParsedFile:
+def parse(data: bytes, file_name: str, today: dt.date | None = None) -> ParsedFile:
+    """`today`: the load date; a crop year that has not begun by then is quarantined."""
     parsed = ParsedFile()
     body = read_csv(data, file_name, parsed, TARGET)
     header = [h.strip() for h in body.header]
@@ -77,6 +79,9 @@ def parse(data: bytes, file_name: str) -> ParsedFile:
     crop_year = pa.array([int(m.group(1)) if y and (m := YEAR.match(y)) else None for y in years], pa.int64())
     issues.flag(pc.is_null(crop_year), lambda: pc.binary_join_element_wise(
         "year: not a year or agricultural year (2019 or 2019-20): ", pc.fill_null(col("year"), "(empty)"), ""))
+    if today is not None:
+        issues.flag(pc.greater(crop_year, today.year), lambda: pc.binary_join_element_wise(
+            "year: in the future: ", pc.fill_null(col("year"), "(empty)"), ""))
     season_raw = col("season")
     season = pa.array([SEASONS.get(" ".join(s.lower().split())) if s else None for s in season_raw.to_pylist()], pa.string())
     issues.flag(pc.is_null(season), lambda: pc.binary_join_element_wise("season: unknown: ", pc.fill_null(season_raw, "(empty)"), ""))

@@ -28,7 +28,9 @@ class CsvBody:
 def read_csv(data: bytes, name: str, parsed: ParsedFile, target: str) -> CsvBody:
     """Decode and split a CSV file. Undecodable lines are rejected into `parsed` (and counted as read).
 
-    Fields are split by the csv module (quotes honoured); records never span lines in these exports."""
+    Fields are split by the csv module (quotes honoured); records never span lines in these exports, so a
+    quoted field left open at the end of its line is that line's fault alone (rejected), never a merge
+    with the lines after it."""
     lines, bad = decode_lines(data, name)
     for line_no, reason, raw in bad:
         parsed.rejects.add(target, [line_no], [reason], [raw])
@@ -38,11 +40,44 @@ def read_csv(data: bytes, name: str, parsed: ParsedFile, target: str) -> CsvBody
     header_no, header_line = lines[0]
     if header_no != 1 and bad and bad[0][0] < header_no:
         raise FileRejected(f"{name}: the header line is not valid UTF-8")
-    header = [h.strip() for h in next(csv.reader([header_line]))]
+    header = split_line(header_line)
+    if isinstance(header, str):
+        raise FileRejected(f"{name}: the header line has {header}")
+    header = [h.strip() for h in header]
     body = lines[1:]
-    rows = list(csv.reader([t for _, t in body]))
     parsed.rows_read += len(body)
-    return CsvBody(header, rows, [n for n, _ in body], [t for _, t in body])
+    quoted = [i for i, (_, t) in enumerate(body) if '"' in t]
+    if not quoted:  # nothing can span lines: one reader for the whole file
+        rows = list(csv.reader([t for _, t in body]))
+        return CsvBody(header, rows, [n for n, _ in body], [t for _, t in body])
+    out = CsvBody(header, [], [], [])
+    bad = set()
+    rows_of_quoted = {}
+    for i in quoted:
+        got = split_line(body[i][1])
+        if isinstance(got, str):
+            parsed.rejects.add(target, [body[i][0]], [got], [body[i][1]])
+            bad.add(i)
+        else:
+            rows_of_quoted[i] = got
+    plain = iter(csv.reader([t for i, (_, t) in enumerate(body) if i not in rows_of_quoted and i not in bad]))
+    for i, (n, t) in enumerate(body):
+        if i in bad:
+            continue
+        out.rows.append(rows_of_quoted[i] if i in rows_of_quoted else next(plain))
+        out.line_no.append(n)
+        out.raw.append(t)
+    return out
+
+
+def split_line(line: str) -> list[str] | str:
+    """One CSV line's fields, or why they cannot be read (a quote left open)."""
+    try:
+        return next(csv.reader([line], strict=True))
+    except csv.Error as exc:
+        if "unexpected end of data" in str(exc):
+            return "an unbalanced quote (a quoted field is not closed on its line)"
+        return next(csv.reader([line]))  # a stray quote inside a field: read it as the exports' own tools do
 
 
 def split_by_width(body: CsvBody, width: int, target: str, parsed: ParsedFile, fix=None) -> CsvBody:

@@ -9,7 +9,7 @@ import datetime as dt
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ingestion.columns import RowIssues, text, to_float
+from ingestion.columns import CLOCK_TOLERANCE, RowIssues, text, to_float, to_timestamp
 from ingestion.parsed import FileRejected, ParsedFile
 from ingestion.parsers.csv_rows import read_csv, split_by_width
 from ingestion.parsers.line_protocol import FIELDS, TARGET
@@ -30,9 +30,9 @@ def parse(data: bytes, file_name: str, now: dt.datetime) -> ParsedFile:
     local = text(cols["Timestamp"])
     ok = pc.match_substring_regex(local, r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$")
     issues.flag(pc.invert(pc.fill_null(ok, False)), "Timestamp: not 'YYYY-MM-DD HH:MM:SS'")
-    ts = pc.cast(pc.binary_join_element_wise(pc.if_else(ok, local, pa.nulls(n, pa.string())), pa.scalar("+05:30"), pa.scalar("")),
-                 pa.timestamp("us", tz="UTC"))
-    issues.flag(pc.greater(ts, pa.scalar(now, pa.timestamp("us", tz="UTC"))), "Timestamp: in the future")
+    # local time (IST) as written; month 13 or hour 25 of the right shape is rejected by to_timestamp
+    ts = to_timestamp(pc.binary_join_element_wise(pc.if_else(ok, local, pa.nulls(n, pa.string())), pa.scalar("+05:30"),
+                                                  pa.scalar("")), "Timestamp", issues, not_after=now + CLOCK_TOLERANCE)
     farm = text(cols["Farm_ID"])
     issues.flag(pc.is_null(farm), "Farm_ID: missing")
     lo, hi = FIELDS["soil_moisture_vwc_pct"]

@@ -17,9 +17,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
-from ingestion.columns import RowIssues, to_float
-from ingestion.decode import decode_lines
-from ingestion.parsed import FileRejected, ParsedFile
+from ingestion.columns import CLOCK_TOLERANCE, RowIssues, to_float
+from ingestion.decode import clean
+from ingestion.parsed import ParsedFile
 
 TARGET = "bronze.sensor_readings"
 MEASUREMENTS = {"soil"}
@@ -31,25 +31,17 @@ FIELDS: dict[str, tuple[float, float]] = {
     "ec_ds_per_m": (0.0, 20.0),
     "battery_v": (0.0, 6.0),
 }
-FUTURE_TOLERANCE = dt.timedelta(minutes=10)  # probe clocks drift a little
+# no probe of ours reported before this: an earlier time is a timestamp cut short or sent in seconds
+EARLIEST = dt.datetime(2015, 1, 1, tzinfo=dt.timezone.utc)
 
 
 def _text_bytes(data: bytes, name: str, parsed: ParsedFile) -> tuple[bytes, np.ndarray | None]:
     """UTF-8 text with LF line ends, and (when lines had to be dropped) each kept line's original number."""
-    if not data:
-        raise FileRejected(f"{name}: empty file (0 bytes)")
-    if b"\r" in data:
-        data = data.replace(b"\r\n", b"\n")
-    try:
-        if not data.isascii():  # ASCII (nearly every export) is valid UTF-8 without decoding
-            data.decode("utf-8")
-        return data, None
-    except UnicodeDecodeError:
-        good, bad = decode_lines(data, name)  # rejects the undecodable lines alone
-        for line_no, reason, raw in bad:
-            parsed.rejects.add(TARGET, [line_no], [reason], [raw])
-        parsed.rows_read += len(bad)
-        return "".join(t + "\n" for _, t in good).encode(), np.array([n for n, _ in good], dtype=np.int64)
+    c = clean(data, name)
+    for line_no, reason, raw in c.bad:
+        parsed.rejects.add(TARGET, [line_no], [reason], [raw])
+    parsed.rows_read += len(c.bad)
+    return c.data, c.line_no
 
 
 @dataclass
@@ -353,7 +345,10 @@ def parse(data: bytes, file_name: str, now: dt.datetime) -> ParsedFile:
         "measurement": rows["measurement"], "sensor_id": rows["sensor_id"], "farm_id": rows["farm_id"],
         "reading_ts": pc.cast(pc.divide(ts_ns, 1000), pa.timestamp("us", tz="UTC")),
     }
-    limit = now + FUTURE_TOLERANCE
+    issues.flag(pc.less(payload["reading_ts"], pa.scalar(EARLIEST, pa.timestamp("us", tz="UTC"))),
+                lambda: pc.binary_join_element_wise(
+                    pa.scalar(f"timestamp before {EARLIEST:%Y} (cut short, or not in nanoseconds?): "), ts_text, pa.scalar("")))
+    limit = now + CLOCK_TOLERANCE
     issues.flag(pc.greater(payload["reading_ts"], pa.scalar(limit, pa.timestamp("us", tz="UTC"))),
                 lambda: pc.binary_join_element_wise(pa.scalar("timestamp in the future: "), ts_text, pa.scalar("")))
     for f, (lo, hi) in FIELDS.items():

@@ -13,6 +13,7 @@ import re
 import pyarrow as pa
 
 from ingestion.columns import RowIssues, text, to_date, to_float, to_int
+from ingestion.decode import utf8
 from ingestion.parsed import FileRejected, ParsedFile
 from ingestion.parsers.csv_rows import read_csv, split_by_width
 from lake.tables import SHC_CLASS_COLUMNS
@@ -32,7 +33,8 @@ VILLAGE_PATH = re.compile(r"(?P<year>\d{4}-\d{2})/[^/]+/(?P<district>[^/]+)/(?P<
 
 def parse(data: bytes, file_name: str, today: dt.date) -> ParsedFile:
     parsed = ParsedFile()
-    first = data.lstrip(b"\xef\xbb\xbf").split(b"\n", 1)[0].decode("utf-8", errors="replace").strip()
+    data = utf8(data, file_name)  # the header decides the form: read it the way every parser decodes
+    first = data.split(b"\n", 1)[0].decode("utf-8", errors="replace").strip()
     if first.startswith("village,"):
         return _villages(data, file_name, parsed)
     if first.startswith("Card No,"):

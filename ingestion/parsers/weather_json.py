@@ -24,7 +24,8 @@ import json
 import pyarrow as pa
 
 from hasiru.config import IST
-from ingestion.columns import RowIssues, to_float
+from ingestion.columns import CLOCK_TOLERANCE, RowIssues, to_float
+from ingestion.decode import load_json
 from ingestion.parsed import FileRejected, ParsedFile
 
 OBS, FC = "bronze.weather_observations", "bronze.weather_forecasts"
@@ -50,15 +51,8 @@ def _text(v) -> str | None:
     return None if v is None else str(v)
 
 
-def _envelope(data: bytes, name: str) -> dict:
-    if not data.strip():
-        raise FileRejected(f"{name}: empty file")
-    try:
-        doc = json.loads(data.decode("utf-8-sig"))
-    except UnicodeDecodeError as exc:
-        raise FileRejected(f"{name}: not UTF-8 (byte {exc.start})") from exc
-    except json.JSONDecodeError as exc:
-        raise FileRejected(f"{name}: invalid JSON (truncated?) at line {exc.lineno} column {exc.colno}: {exc.msg}") from exc
+def _envelope(data: bytes, name: str, now: dt.datetime) -> dict:
+    doc = load_json(data, name)
     if not isinstance(doc, dict):
         raise FileRejected(f"{name}: expected a JSON object with provider, endpoint, fetched_at and responses")
     missing = [k for k in ("provider", "endpoint", "fetched_at", "responses") if k not in doc]
@@ -69,17 +63,20 @@ def _envelope(data: bytes, name: str) -> dict:
     if not isinstance(doc["responses"], list):
         raise FileRejected(f"{name}: 'responses' is not a list")
     try:
-        dt.datetime.fromisoformat(doc["fetched_at"])
+        fetched_at = dt.datetime.fromisoformat(doc["fetched_at"])
     except (TypeError, ValueError) as exc:
         raise FileRejected(f"{name}: fetched_at {doc['fetched_at']!r} is not an ISO-8601 timestamp") from exc
+    doc["fetched_at"] = fetched_at if fetched_at.tzinfo else fetched_at.replace(tzinfo=IST)
+    if doc["fetched_at"] > now + CLOCK_TOLERANCE:
+        raise FileRejected(f"{name}: fetched_at {fetched_at.isoformat()} is after the load ({now:%Y-%m-%d %H:%M} UTC): "
+                           "the fetcher's clock is wrong, so no time in the file can be trusted")
     return doc
 
 
-def parse(data: bytes, file_name: str, today: dt.date) -> ParsedFile:
-    doc = _envelope(data, file_name)
-    fetched_at = dt.datetime.fromisoformat(doc["fetched_at"])
-    if fetched_at.tzinfo is None:
-        fetched_at = fetched_at.replace(tzinfo=IST)
+def parse(data: bytes, file_name: str, now: dt.datetime) -> ParsedFile:
+    today = now.astimezone(IST).date()
+    doc = _envelope(data, file_name, now)
+    fetched_at = doc["fetched_at"]
     forecast = doc["endpoint"] in ("onecall", "imd/district_forecast")
     target = FC if forecast else OBS
     parsed = ParsedFile()
@@ -87,7 +84,7 @@ def parse(data: bytes, file_name: str, today: dt.date) -> ParsedFile:
     numbers, raws = [], []
     rej = ([], [], [])
     for i, item in enumerate(doc["responses"], 1):
-        raw = json.dumps(item)[:2000]
+        raw = json.dumps(item, ensure_ascii=False)[:2000]
         try:
             body = _get(item, "response")
             if doc["endpoint"] != "imd/district_forecast":
@@ -95,6 +92,8 @@ def parse(data: bytes, file_name: str, today: dt.date) -> ParsedFile:
                         "lon": _text(_get(body, "lon"))}
             if doc["endpoint"] == "imd/district_forecast":
                 issued = dt.datetime.fromisoformat(f"{_get(body, 'Issue_Date')}T{_get(body, 'Issue_Time')}").replace(tzinfo=IST)
+                if issued > now + CLOCK_TOLERANCE:
+                    raise ValueError(f"Issue_Date/Issue_Time {issued:%Y-%m-%d %H:%M} IST is after the load (in the future)")
                 days = _get(body, "Forecast")
                 if not isinstance(days, list) or not days:
                     raise Missing("Forecast (empty)")
@@ -112,7 +111,7 @@ def parse(data: bytes, file_name: str, today: dt.date) -> ParsedFile:
                                          "rain_mm": _text(_get(d, "Rainfall_mm")), "rain_probability_pct": None,
                                          "wind_speed_m_s": _text(None if wind is None else float(wind) / 3.6)})
                             numbers.append(i); raws.append(raw)  # noqa: E702
-                        except (Missing, TypeError, ValueError) as exc:
+                        except (Missing, TypeError, ValueError, OverflowError) as exc:
                             rej[0].append(i); rej[1].append(f"responses[{i - 1}].Forecast[{k}]: missing or bad {exc}"); rej[2].append(raw)  # noqa: E702
             elif forecast:
                 daily = _get(body, "daily")
@@ -129,7 +128,7 @@ def parse(data: bytes, file_name: str, today: dt.date) -> ParsedFile:
                                      "rain_probability_pct": _text(None if d.get("pop") is None else float(d["pop"]) * 100),
                                      "wind_speed_m_s": _text(_get(d, "wind_speed"))})
                         numbers.append(i); raws.append(raw)  # noqa: E702
-                    except (Missing, TypeError, ValueError, OverflowError) as exc:
+                    except (Missing, TypeError, ValueError, OverflowError, OSError) as exc:
                         rej[0].append(i); rej[1].append(f"responses[{i - 1}].daily[{k}]: missing or bad {exc}"); rej[2].append(raw)  # noqa: E702
             else:
                 parsed.rows_read += 1
@@ -140,7 +139,7 @@ def parse(data: bytes, file_name: str, today: dt.date) -> ParsedFile:
                              "rain_mm": _text(_get(body, "precipitation", "total")),
                              "wind_speed_m_s": _text(_get(body, "wind", "max", "speed")), "fetched_at": fetched_at})
                 numbers.append(i); raws.append(raw)  # noqa: E702
-        except (Missing, TypeError, ValueError) as exc:
+        except (Missing, TypeError, ValueError, OverflowError, OSError) as exc:
             parsed.rows_read += 1  # an unreadable response counts as one record
             rej[0].append(i); rej[1].append(f"responses[{i - 1}]: missing or bad {exc}"); rej[2].append(raw)  # noqa: E702
     parsed.rejects.add(target, *[list(x) for x in rej])
