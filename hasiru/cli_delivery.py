@@ -142,7 +142,8 @@ def serve(host: str, port: int, workers: int) -> None:
 
 @click.command("api-token")
 @click.option("--user-id", required=True, help="The app user the token is for (their role decides what they see).")
-@click.option("--days", default=30, show_default=True, type=click.IntRange(1, 366), help="Validity.")
+@click.option("--days", default=30, show_default=True, type=click.IntRange(1, 30),
+              help="Validity (the server refuses tokens that live longer than 30 days).")
 def api_token(user_id: str, days: int) -> None:
     """Print a signed bearer token for the serving API (HASIRU_API_SECRET must be set)."""
     from serving.api.tokens import TokenError, issue, secret_from_env

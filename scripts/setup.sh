@@ -33,6 +33,8 @@ echo "setup: Delta Lake's jars for Spark (pinned, verified; later Spark starts n
 echo "setup: Superset in its own virtualenv (.venv-superset, dashboards/superset/requirements.lock)"
 [ -x .venv-superset/bin/python ] || "$PY" -m venv .venv-superset
 .venv/bin/uv pip sync -q --python .venv-superset/bin/python dashboards/superset/requirements.lock
+echo "setup: the platform's own secrets (outside the repository, owner-only)"
+.venv/bin/python -m hasiru.secrets
 echo "setup: preparing the dbt manifest"
 .venv/bin/hasiru prepare
 echo "setup: done. Next: .venv/bin/hasiru run"

@@ -11,10 +11,10 @@ in gold. tests/test_spark.py holds both engines to the same output.
 from __future__ import annotations
 
 import datetime as dt
-import os
 from collections.abc import Callable
 
 from hasiru.config import IST_TZ
+from hasiru.secrets import pseudonym_salt
 from lake.catalog import TableSpec, table
 from transform.lake_export import lake_name
 from spark_jobs.session import get_spark, table_path
@@ -98,7 +98,7 @@ def daily_rollup(spark, days: list[dt.date]):
                .withColumn("is_spike", F.coalesce(F.abs(moisture - F.col("neighbourhood_median")) > SPIKE_VWC_PCT, F.lit(False)))
                .where(F.col("reading_date_ist").isin(days)))
     clean = ~F.col("is_stuck") & ~F.col("is_spike")
-    salt = os.environ.get("HASIRU_PSEUDONYM_SALT", "demo-only-salt")
+    salt = pseudonym_salt()
 
     def exact_avg(col, digits: int):  # the dbt macro exact_avg: decimals add exactly
         return F.round(F.avg(col.cast("decimal(18,4)")), digits).cast("double")
@@ -128,7 +128,7 @@ def daily_rollup(spark, days: list[dt.date]):
              "soil_temp_min_c", "soil_temp_mean_c", "soil_temp_max_c", "ec_mean_ds_per_m", "battery_min_v",
              "stuck_readings", "spike_readings", "is_stuck_day", "has_spikes", "is_low_battery", "is_incomplete"]
     return (flagged.groupBy("sensor_id", "farm_id", "reading_date_ist").agg(*measures)
-            .select("sensor_id", F.md5(F.concat(F.lit(salt), F.col("farm_id"))).alias("farm_key"),
+            .select("sensor_id", F.sha2(F.concat(F.lit(salt), F.col("farm_id")), 256).alias("farm_key"),
                     F.col("reading_date_ist").alias("date_day"), *names))
 
 

@@ -71,7 +71,9 @@ def test_every_route_as_every_role(client, user):
     ({"Authorization": "Basic dTpw"}, "unauthenticated"),
     ({"Authorization": "Bearer nonsense"}, "invalid_token"),
     ({"Authorization": f"Bearer {tokens.issue('U_PA', b'x' * 40)}"}, "invalid_token"),  # another secret: forged
-    ({"Authorization": f"Bearer {tokens.issue('U_PA', SECRET, ttl_s=-1)}"}, "invalid_token"),  # expired
+    ({"Authorization": f"Bearer {tokens.issue('U_PA', SECRET, ttl_s=-120)}"}, "invalid_token"),  # expired
+    ({"Authorization": f"Bearer {tokens.issue('U_PA', SECRET, ttl_s=100 * 365 * 86400)}"}, "invalid_token"),  # 100 years
+    ({"Authorization": f"Bearer {tokens.issue('U_PA', SECRET, now=time.time() + 3600)}"}, "invalid_token"),  # from the future
     ({"Authorization": f"Bearer {tokens.issue('U_GONE', SECRET)}"}, "unknown_user"),  # deleted user
 ])
 def test_every_route_refuses_nobody(client, headers, code):
@@ -118,6 +120,76 @@ def test_unknown_route_and_unpublished_database_are_json_errors(lake_env):
     assert app.get("/v1/nothing").json()["error"]["code"] == "http_404"
     resp = app.get("/healthz")
     assert resp.status_code == 503 and "hasiru publish" in resp.json()["error"]["message"]
+    assert str(lake_env) not in resp.text and "/" not in resp.json()["error"]["message"].replace("`", "")
+
+
+def _forge(token: str, **change) -> str:
+    import base64
+    import json
+
+    head, body, sig = token.split(".")
+    claims = json.loads(base64.urlsafe_b64decode(body + "=="))
+    claims.update(change)
+    return ".".join([head, base64.urlsafe_b64encode(json.dumps(claims).encode()).rstrip(b"=").decode(), sig])
+
+
+def test_tokens_are_strict_jwts():
+    good = tokens.issue("U1", SECRET)
+    assert tokens.verify(good, SECRET) == "U1"
+    head, body, sig = good.split(".")
+    # the signature's last base64 character carries 2 unused bits: a variant decodes to the same bytes
+    alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+    twin = sig[:-1] + alphabet[alphabet.index(sig[-1]) ^ 1]
+    for bad, why in [(f"{head}.{body}.{twin}", "malformed"), (f"{head}.{body}.{sig}=", "malformed"),
+                     (_forge(good, sub="U_PA"), "signature"), (_forge(good, exp=int(time.time()) + 10**9), "signature")]:
+        with pytest.raises(tokens.TokenError, match=why):
+            tokens.verify(bad, SECRET)
+    import jwt
+
+    now = int(time.time())
+    for claim, value in (("aud", "someone-else"), ("iss", "elsewhere")):
+        claims = {"sub": "U1", "iss": tokens.ISSUER, "aud": tokens.AUDIENCE, "iat": now, "exp": now + 60, claim: value}
+        signed = jwt.encode(claims, SECRET, algorithm="HS256", headers={"kid": tokens.key_id(SECRET)})
+        with pytest.raises(tokens.TokenError, match="(?i)audience|issuer"):
+            tokens.verify(signed, SECRET)
+
+    unsigned = jwt.encode({"sub": "U_PA", "iss": tokens.ISSUER, "aud": tokens.AUDIENCE, "iat": int(time.time()),
+                           "exp": int(time.time()) + 60}, None, algorithm="none", headers={"kid": tokens.key_id(SECRET)})
+    with pytest.raises(tokens.TokenError):
+        tokens.verify(unsigned, SECRET)
+    # rotation: a token of the previous key still verifies while that key is listed, and not after
+    old = b"o" * 40
+    assert tokens.verify(tokens.issue("U2", old), [SECRET, old]) == "U2"
+    with pytest.raises(tokens.TokenError, match="unknown key"):
+        tokens.verify(tokens.issue("U2", old), [SECRET])
+
+
+def test_the_scheme_is_case_insensitive_and_callers_are_rate_limited(lake_env):
+    tiny_lake()
+    publish_api()
+    app = TestClient(create_app(api_path(), SECRET, rate_per_token=5, rate_per_address=8))
+    token = tokens.issue("U_PA", SECRET)
+    codes = [app.get("/v1/mandis/nearest?lat=12.5&lon=76.9", headers={"Authorization": f"bearer {token}"}).status_code
+             for _ in range(6)]
+    assert codes == [200] * 5 + [429]
+    resp = app.get("/v1/mandis/nearest?lat=12.5&lon=76.9", headers={"Authorization": f"Bearer {token}"})
+    assert resp.status_code == 429 and int(resp.headers["retry-after"]) >= 1 and resp.json()["error"]["code"] == "rate_limited"
+    other = tokens.issue("U1", SECRET)  # another token from the same address: the address budget (8) runs out
+    codes = [app.get("/v1/mandis/nearest?lat=12.5&lon=76.9", headers={"Authorization": f"Bearer {other}"}).status_code
+             for _ in range(3)]
+    assert codes == [200, 429, 429]
+
+
+def test_an_internal_error_is_a_json_500_without_details(lake_env, monkeypatch):
+    tiny_lake()
+    publish_api()
+    from serving.api import db
+
+    monkeypatch.setattr(db.Version, "rows", lambda *a, **k: 1 / 0)
+    app = TestClient(create_app(api_path(), SECRET), raise_server_exceptions=False)
+    resp = app.get("/v1/mandis/nearest?lat=12.5&lon=76.9", headers=as_user("U_PA"))
+    assert resp.status_code == 500 and resp.json() == {"error": {"code": "internal",
+                                                                 "message": "internal error; it is logged on the server"}}
 
 
 def test_republishing_during_requests_causes_no_errors(client):

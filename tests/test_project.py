@@ -67,3 +67,22 @@ def test_dagster_dev_serves_the_whole_graph_from_workspace_yaml(lake_env):
             proc.wait(30)
         except subprocess.TimeoutExpired:
             os.killpg(proc.pid, signal.SIGKILL)
+
+
+def test_the_pseudonym_salt_is_generated_private_and_never_a_known_value(tmp_path, monkeypatch):
+    from hasiru.config import ConfigError
+    from hasiru import secrets
+
+    monkeypatch.delenv("HASIRU_PSEUDONYM_SALT", raising=False)
+    monkeypatch.setenv("HASIRU_SECRETS_DIR", str(tmp_path / "s"))
+    salt = secrets.pseudonym_salt()
+    path = tmp_path / "s" / "pseudonym_salt"
+    assert len(salt) == 64 and path.stat().st_mode & 0o777 == 0o600
+    assert secrets.pseudonym_salt() == salt  # stable: the same keys on every run
+    path.chmod(0o644)
+    with pytest.raises(ConfigError, match="readable by others"):
+        secrets.pseudonym_salt()
+    for weak in ("demo-only-salt", "short"):
+        monkeypatch.setenv("HASIRU_PSEUDONYM_SALT", weak)
+        with pytest.raises(ConfigError, match="at least 32 characters"):
+            secrets.pseudonym_salt()

@@ -1,6 +1,7 @@
 """Silver and gold: dbt on a small world with the bad input of real life, exported to the lake,
 and the serving database under readers."""
 
+import collections
 import datetime as dt
 import json
 import os
@@ -150,6 +151,29 @@ def test_analyst_marts_hold_no_personal_data(world):
         assert not {"name", "phone", "farmer_id", "farm_id", "lat", "lon"} & set(t.column_names), model
         values = {v for c in t.column_names if t[c].type == "string" for v in t[c].to_pylist()}
         assert not values & (phones | names), model
+
+
+def test_analyst_keys_cannot_be_reversed_and_no_farmer_is_singled_out(world):
+    import hashlib
+
+    farmers = lake_table("silver.app__farmers")["farmer_id"].to_pylist()
+    dim = lake_table("gold.dim_farmer")
+    keys = set(dim["farmer_key"].to_pylist())
+    assert len(keys) == len(farmers)
+    # the old published salt, or none, recovers nothing (an analyst's one query in SQL Lab)
+    for salt in ("demo-only-salt", ""):
+        for h in (hashlib.md5, hashlib.sha256):
+            assert not keys & {h((salt + f).encode()).hexdigest() for f in farmers}, (salt, h)
+    # k-anonymity (k = 5) on every quasi-identifier analysts see of a farmer
+    qi = ["district", "block_code", "fpo_id", "language", "registered_year"]
+    groups = collections.Counter(tuple(r[c] for c in qi) for r in dim.select(qi).to_pylist())
+    small = {g: n for g, n in groups.items() if n < 5 and any(v is not None for v in g)}
+    assert not small, small
+    assert sum(n for g, n in groups.items() if g[3] is not None) > len(farmers) / 2  # most keep their detail
+    orders = lake_table("gold.fct_orders")
+    assert "order_id" not in orders.column_names
+    app_orders = set(lake_table("silver.app__orders")["order_id"].to_pylist())
+    assert not app_orders & {v for c in orders.column_names if orders[c].type == "string" for v in orders[c].to_pylist()}
 
 
 def test_every_gold_table_states_its_grain_and_describes_every_column(world):

@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 from hasiru.config import REPO_ROOT, ConfigError, engine, settings
+from hasiru.secrets import pseudonym_salt
 
 DBT_PROJECT_DIR = REPO_ROOT / "dbt"
 
@@ -20,6 +21,7 @@ def dbt_env() -> dict[str, str]:
         "DBT_PROFILES_DIR": str(DBT_PROJECT_DIR),
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
         "HASIRU_DBT_TARGET": "duckdb",
+        "HASIRU_PSEUDONYM_SALT": pseudonym_salt(),
     }
     if engine() == "spark":
         from spark_jobs.session import spark_uri, submit_args

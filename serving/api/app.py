@@ -9,8 +9,11 @@ the same as one that does not exist, so ids cannot be probed. Errors are JSON: {
 
 
 import datetime as dt
+import hashlib
 import json
+import logging
 import math
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated
@@ -23,14 +26,17 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from serving.api import tokens
 from serving.api.db import NotPublished, ServingDB, Version
+from serving.limits import Budget
+
+log = logging.getLogger("hasiru.api")
 
 MAX_PAGE = 100
 ID = r"^[A-Za-z0-9_-]{1,40}$"
 
 
 class ApiError(Exception):
-    def __init__(self, status: int, code: str, message: str):
-        self.status, self.code, self.message = status, code, message
+    def __init__(self, status: int, code: str, message: str, retry_after: int | None = None):
+        self.status, self.code, self.message, self.retry_after = status, code, message, retry_after
 
 
 @dataclass(frozen=True)
@@ -167,8 +173,15 @@ def _covers(who: Principal, farmer_id: str, fpo_id: str | None) -> bool:
     return False
 
 
-def create_app(db_path: Path, secret: bytes) -> FastAPI:
+RATE_PER_TOKEN = int(os.environ.get("HASIRU_API_RATE_PER_TOKEN", "600"))  # requests a minute
+RATE_PER_ADDRESS = int(os.environ.get("HASIRU_API_RATE_PER_ADDRESS", "1200"))
+
+
+def create_app(db_path: Path, secret: bytes | list[bytes], *, rate_per_token: int = RATE_PER_TOKEN,
+               rate_per_address: int = RATE_PER_ADDRESS) -> FastAPI:
+    """`secret`: the signing key, or [signing key, previous key] while tokens of a rotated key are still out."""
     db = ServingDB(db_path)
+    per_token, per_address = Budget(rate_per_token), Budget(rate_per_address)
     app = FastAPI(title="Hasiru Mitra serving API", version="1",
                   description="Advisories, price forecasts, mandi prices, FPO summaries and SMS digests for the "
                               "platform's services. Authenticate with `Authorization: Bearer <token>` "
@@ -178,7 +191,8 @@ def create_app(db_path: Path, secret: bytes) -> FastAPI:
         try:
             return db.current()
         except NotPublished as e:
-            raise ApiError(503, "not_published", str(e)) from None
+            log.warning("%s", e)
+            raise ApiError(503, "not_published", "no data published yet (run `hasiru publish`)") from None
 
     @dataclass(frozen=True)
     class Call:
@@ -186,11 +200,20 @@ def create_app(db_path: Path, secret: bytes) -> FastAPI:
         v: Version
         who: Principal
 
-    async def authenticate(authorization: Annotated[str | None, Header(description="Bearer <token>")] = None) -> Call:
-        if not authorization or not authorization.startswith("Bearer "):
+    def limit(budget: Budget, key: str, what: str) -> None:
+        wait = budget.take(key)
+        if wait:
+            raise ApiError(429, "rate_limited", f"too many requests {what}; retry in {wait} s", retry_after=wait)
+
+    async def authenticate(request: Request,
+                           authorization: Annotated[str | None, Header(description="Bearer <token>")] = None) -> Call:
+        limit(per_address, request.client.host if request.client else "?", "from this address")
+        scheme, _, token = (authorization or "").strip().partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
             raise ApiError(401, "unauthenticated", "send Authorization: Bearer <token>")
+        limit(per_token, hashlib.sha256(token.strip().encode()).hexdigest(), "with this token")
         try:
-            user_id = tokens.verify(authorization.removeprefix("Bearer ").strip(), secret)
+            user_id = tokens.verify(token.strip(), secret)
         except tokens.TokenError as e:
             raise ApiError(401, "invalid_token", str(e)) from None
         v = current()
@@ -210,8 +233,16 @@ def create_app(db_path: Path, secret: bytes) -> FastAPI:
 
     @app.exception_handler(ApiError)
     async def api_error(_: Request, e: ApiError):
-        return JSONResponse({"error": {"code": e.code, "message": e.message}}, status_code=e.status,
-                            headers={"WWW-Authenticate": "Bearer"} if e.status == 401 else None)
+        headers = {"WWW-Authenticate": "Bearer"} if e.status == 401 else {}
+        if e.retry_after:
+            headers["Retry-After"] = str(e.retry_after)
+        return JSONResponse({"error": {"code": e.code, "message": e.message}}, status_code=e.status, headers=headers or None)
+
+    @app.exception_handler(Exception)
+    async def internal(request: Request, e: Exception):
+        log.exception("%s %s failed", request.method, request.url.path)  # the detail stays in the server's log
+        return JSONResponse({"error": {"code": "internal", "message": "internal error; it is logged on the server"}},
+                            status_code=500)
 
     @app.exception_handler(RequestValidationError)
     async def invalid(_: Request, e: RequestValidationError):
@@ -224,7 +255,10 @@ def create_app(db_path: Path, secret: bytes) -> FastAPI:
 
     @app.get("/healthz", tags=["meta"], summary="Liveness and the published version (no authentication)")
     async def healthz() -> dict:
-        current()
+        try:
+            db.current()
+        except NotPublished:  # says what to do, not where the server keeps its files
+            raise ApiError(503, "not_published", "no data published yet (run `hasiru publish`)") from None
         return {"status": "ok", "version": db.version()}
 
     @app.get("/v1/farms/{farm_id}/advisories", response_model=FarmAdvisories, responses=ERRORS, tags=["advisories"],
@@ -307,4 +341,4 @@ def app_from_env() -> FastAPI:
     """The app for `uvicorn serving.api.app:app_from_env --factory` and `hasiru serve`."""
     from serving.publish import api_path
 
-    return create_app(api_path(), tokens.secret_from_env())
+    return create_app(api_path(), tokens.keys_from_env())

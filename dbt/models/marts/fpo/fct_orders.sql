@@ -6,7 +6,7 @@ with items as (
 )
 
 select
-    o.order_id,
+    {{ pseudonym('o.order_id') }} as order_key,
     {{ pseudonym('o.farmer_id') }} as farmer_key,
     o.fpo_id,
     o.ordered_at,
