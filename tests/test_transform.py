@@ -170,6 +170,10 @@ def test_analyst_keys_cannot_be_reversed_and_no_farmer_is_singled_out(world):
     small = {g: n for g, n in groups.items() if n < 5 and any(v is not None for v in g)}
     assert not small, small
     assert sum(n for g, n in groups.items() if g[3] is not None) > len(farmers) / 2  # most keep their detail
+    from hasiru.secrets import pseudonym_salt
+
+    salt = pseudonym_salt().encode()  # never written where dbt keeps its compiled SQL, manifests and logs
+    assert not [p for p in (DBT / "target").rglob("*") if p.is_file() and salt in p.read_bytes()]
     orders = lake_table("gold.fct_orders")
     assert "order_id" not in orders.column_names
     app_orders = set(lake_table("silver.app__orders")["order_id"].to_pylist())
