@@ -163,7 +163,7 @@ def fpo_app(host: str, port: int) -> None:
 
     from hasiru.config import REPO_ROOT
 
-    os.execv(sys.executable, [sys.executable, "-m", "streamlit", "run", str(REPO_ROOT / "dashboards" / "fpo_app" / "app.py"),
+    os.execv(sys.executable, [sys.executable, "-m", "streamlit", "run", str(REPO_ROOT / "dashboards" / "fpo_app" / "server.py"),
                               "--server.headless", "true", "--server.address", host, "--server.port", str(port),
                               "--browser.gatherUsageStats", "false", "--global.developmentMode", "false"])
 
@@ -171,11 +171,18 @@ def fpo_app(host: str, port: int) -> None:
 @click.command("fpo-app-user")
 @click.option("--user-id", required=True, help="An app user who is an FPO admin or a platform admin.")
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input instead of prompting.")
-def fpo_app_user(user_id: str, password_stdin: bool) -> None:
+@click.option("--remove", is_flag=True, help="Take the user's access away; their open sessions end at their next click.")
+def fpo_app_user(user_id: str, password_stdin: bool, remove: bool) -> None:
     """Set the FPO app password of a user (stored as a salted scrypt hash, never in plain text)."""
     import sys
 
     from dashboards.fpo_app import auth
+
+    if remove:
+        if not auth.remove(user_id):
+            raise click.ClickException(f"{user_id} has no FPO app access")
+        click.echo(f"{user_id}: FPO app access removed")
+        return
 
     password = sys.stdin.readline().rstrip("\n") if password_stdin else click.prompt("Password", hide_input=True,
                                                                                      confirmation_prompt=True)

@@ -51,3 +51,24 @@ class Budget:
     def reset(self, key: str) -> None:
         with self._lock:
             self._events.pop(key, None)
+
+
+class SignInGuard:
+    """Failed sign-ins: after `per_user` failures for one user name, or `per_address` from one address,
+    within `window_s`, no password is checked for that user or address until the oldest failure ages
+    out (a lockout window). A success clears the user's failures, not the address's."""
+
+    def __init__(self, per_user: int = 5, per_address: int = 20, window_s: float = 900.0, clock=time.monotonic):
+        self.users = Budget(per_user, window_s, clock)
+        self.addresses = Budget(per_address, window_s, clock)
+
+    def wait(self, user: str, address: str) -> int:
+        """Seconds before this user may try again from this address (0: now)."""
+        return max(self.users.retry_after(user.strip().lower()), self.addresses.retry_after(address))
+
+    def failed(self, user: str, address: str) -> None:
+        self.users.take(user.strip().lower())
+        self.addresses.take(address)
+
+    def succeeded(self, user: str) -> None:
+        self.users.reset(user.strip().lower())

@@ -143,8 +143,49 @@ def test_the_real_server_in_headless_chromium(published):
         body = driver.find_element(By.TAG_NAME, "body").text
         assert "Active members" in body and "FPO1 Organic" in body
         assert not driver.find_elements(By.CSS_SELECTOR, "[data-testid='stException']")
+        # Streamlit's metrics (every manager's sessions) are not public
+        import urllib.error
+        import urllib.request
+
+        with pytest.raises(urllib.error.HTTPError) as e:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/metrics", timeout=10)
+        assert e.value.code == 404
     finally:
         if driver:
             driver.quit()
         os.killpg(proc.pid, 15)
         proc.wait(10)
+
+
+def test_repeated_wrong_passwords_lock_the_user_out_even_with_the_right_one(published):
+    import streamlit as st
+
+    try:
+        for _ in range(5):  # each a new browser session: the guard is the server's, not the session's
+            at = signed_in("U_A2", "wrong password!")
+            assert "wrong" in at.error[0].value
+        at = signed_in("U_A2")  # the right password, within the lockout window
+        assert "user" not in at.session_state and "Too many wrong sign-ins" in at.error[0].value
+        # another user from the same address is not locked by U_A2's failures (the address budget is 20)
+        assert "user" in signed_in("U_A1").session_state
+    finally:
+        st.cache_resource.clear()  # the next test starts with no failures counted
+
+
+def test_a_session_ends_when_the_user_is_removed_or_their_role_changes(published):
+    at = signed_in("U_A1")
+    assert "user" in at.session_state
+    auth.remove("U_A1")
+    at.sidebar.radio(key="page").set_value("members")
+    at.run()
+    assert "user" not in at.session_state and "Farmer F1" not in everything_shown(at)
+    assert "please sign in again" in at.warning[0].value
+    auth.set_password("U_A1", PASSWORD)
+    user = signed_in("U_A1").session_state["user"]
+    role, farmer, fpo = "fpo_admin", None, "FPO1"
+    assert auth.still_allowed(user, {"U_A1": (role, farmer, fpo)})
+    # what the next publish says after a change in the app: another FPO, another role, or gone
+    for changed in ({"U_A1": (role, farmer, "FPO2")}, {"U_A1": ("farmer", farmer, fpo)}, {}):
+        assert not auth.still_allowed(user, changed)
+    auth.set_password("U_A1", "a brand new password")  # a reset password ends the old sessions too
+    assert not auth.still_allowed(user, {"U_A1": (role, farmer, fpo)})

@@ -27,13 +27,17 @@ def superset():
     data = Path(tempfile.mkdtemp(prefix="hasiru-superset-"))
     saved = dict(os.environ)
     os.environ.update(HASIRU_DATA_DIR=str(data), HASIRU_LAKE_URI=str(data / "lake"), HASIRU_LANDING_DIR=str(data / "landing"),
-                      DAGSTER_HOME=str(data / "dagster_home"))
+                      DAGSTER_HOME=str(data / "dagster_home"), HASIRU_SUPERSET_LOGIN_RATE="40 per minute")
     from dashboards.superset import provision as sp
 
     done = subprocess.run([sys.executable, "-m", "hasiru", "run", "--farmers", "1000", "--days", "3", "--start-date", "2026-11-20",
                            "--price-history-years", "1"],
                           env=dict(os.environ), capture_output=True, text=True, timeout=900)
     assert done.returncode == 0, done.stderr[-3000:]
+    commands = []  # every command line the provisioner runs: none may carry a password
+    real_run, real_popen = sp.subprocess.run, sp.subprocess.Popen
+    sp.subprocess.run = lambda args, *a, **k: commands.append(list(args)) or real_run(args, *a, **k)
+    sp.subprocess.Popen = lambda args, *a, **k: commands.append(list(args)) or real_popen(args, *a, **k)
     sp.first_start()
     port = free_port()
     proc = sp.start(port)
@@ -41,8 +45,10 @@ def superset():
     try:
         sp.wait_healthy(url, proc)
         ids = sp.provision(url)
-        yield url, ids, sp
+        sp.subprocess.run, sp.subprocess.Popen = real_run, real_popen
+        yield url, ids, sp, commands
     finally:
+        sp.subprocess.run, sp.subprocess.Popen = real_run, real_popen
         os.killpg(proc.pid, signal.SIGTERM)
         proc.wait(30)
         os.environ.clear()
@@ -51,7 +57,7 @@ def superset():
 
 
 def test_every_chart_of_every_dashboard_returns_rows(superset):
-    url, ids, sp = superset
+    url, ids, sp, _ = superset
     from dashboards.superset import assets
 
     api = sp.Api(url, "admin", sp.password("admin"))
@@ -65,13 +71,13 @@ def test_every_chart_of_every_dashboard_returns_rows(superset):
 
 
 def test_reprovisioning_is_idempotent(superset):
-    url, ids, sp = superset
+    url, ids, sp, _ = superset
     again = sp.provision(url)
     assert again["charts"] == ids["charts"] and again["dashboards"] == ids["dashboards"]
 
 
 def test_sql_lab_cannot_read_server_files_and_analysts_are_not_admins(superset):
-    url, _, sp = superset
+    url, _, sp, _ = superset
     admin = sp.Api(url, "admin", sp.password("admin"))
     dbs = admin.all("database")
     assert [d["database_name"] for d in dbs] == ["Hasiru serving"]
@@ -90,7 +96,7 @@ def test_sql_lab_cannot_read_server_files_and_analysts_are_not_admins(superset):
 
 
 def test_each_dashboard_renders_in_headless_chromium_without_chart_errors(superset, tmp_path):
-    url, ids, sp = superset
+    url, ids, sp, _ = superset
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support import expected_conditions as ec
     from selenium.webdriver.support.ui import WebDriverWait
@@ -117,6 +123,9 @@ def test_each_dashboard_renders_in_headless_chromium_without_chart_errors(supers
             assert not errors, (slug, [e.text for e in errors])
             body = driver.find_element(By.TAG_NAME, "body").text
             assert "Unexpected error" not in body and "Error:" not in body, slug
+            # no request leaves for another host (Superset's telemetry pixel, fonts, maps): the CSP forbids it
+            fetched = driver.execute_script("return performance.getEntriesByType('resource').map(e => e.name)")
+            assert fetched and all(n.startswith(url) or n.startswith(("data:", "blob:")) for n in fetched), (slug, fetched)
     finally:
         driver.quit()
 
@@ -131,3 +140,34 @@ def test_the_committed_bundle_is_what_the_spec_generates(superset):
         columns = {ds: [(r[0], r[1]) for r in con.sql(f'describe "{ds}"').fetchall()] for ds in {c["dataset"] for c in assets.CHARTS.values()}}
     for rel, doc in assets.bundle_files(columns).items():
         assert (assets.BUNDLE / rel).read_text(encoding="utf-8") == assets.dump(doc), rel
+
+
+def test_superset_keeps_its_secrets(superset):
+    url, _, sp, commands = superset
+    passwords = [sp.password("admin"), sp.password("analyst")]
+    assert commands and not [c for c in commands for p in passwords if any(p in a for a in c)]
+    home = sp.home()
+    assert home.stat().st_mode & 0o077 == 0
+    for name in ("superset.db", "secret_key", "admin_password", "analyst_password", "superset.log"):
+        assert (home / name).stat().st_mode & 0o077 == 0, name
+    import httpx
+
+    page = httpx.get(f"{url}/login/", timeout=30)
+    csp = page.headers["content-security-policy"]
+    img = next(d for d in csp.split(";") if d.strip().startswith("img-src"))
+    assert "scarf" not in csp and img.split()[1:] == ["'self'", "blob:", "data:"]
+
+
+def test_superset_locks_an_account_after_wrong_passwords_and_throttles_an_address(superset):
+    url, _, sp, _ = superset
+    import httpx
+
+    def login(user, password):
+        return httpx.post(f"{url}/api/v1/security/login", json={"username": user, "password": password, "provider": "db",
+                                                               "refresh": False}, timeout=30).status_code
+    right = sp.password("analyst")
+    assert [login("analyst", "wrong password!") for _ in range(5)] == [401] * 5
+    assert login("analyst", right) == 401  # locked: the right password does not open it within the window
+    assert login("admin", sp.password("admin")) == 200  # another account is not locked by analyst's failures
+    codes = [login("nobody", "x" * 12) for _ in range(45)]  # 40 a minute per address (the test's setting)
+    assert 429 in codes and codes.index(429) <= 40

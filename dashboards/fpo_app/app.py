@@ -17,6 +17,7 @@ import streamlit as st  # noqa: E402
 from dashboards.fpo_app import auth, data  # noqa: E402
 from dashboards.fpo_app.labels import LANGUAGES, labels  # noqa: E402
 from serving.api.db import NotPublished, ServingDB  # noqa: E402
+from serving.limits import SignInGuard  # noqa: E402
 from serving.publish import api_path  # noqa: E402
 
 PAGES = ("overview", "members", "prices", "alerts", "certification", "sms")
@@ -27,18 +28,39 @@ def serving_db(path: str) -> ServingDB:
     return ServingDB(Path(path))
 
 
+@st.cache_resource
+def guard() -> SignInGuard:
+    """One per server process, shared by every browser session (a new session is no way around it)."""
+    return SignInGuard()
+
+
+def client_address() -> str:
+    return st.context.ip_address or "unknown"
+
+
 def sign_in(L: dict, db: ServingDB) -> None:
     st.title(L["title"])
+    if st.session_state.pop("session_ended", False):
+        st.warning(L["session_ended"])
     with st.form("sign_in"):
         user_id = st.text_input(L["user_id"], key="login_user")
         password = st.text_input(L["password"], type="password", key="login_password")
         submitted = st.form_submit_button(L["sign_in"])
     if submitted:
-        who = db.current().principals.get(user_id.strip())
-        if who and who[0] in auth.ROLES and auth.verify(user_id.strip(), password) and (who[0] == "platform_admin" or who[2]):
-            st.session_state["user"] = {"user_id": user_id.strip(), "role": who[0], "fpo_id": who[2]}
+        user_id, address = user_id.strip(), client_address()
+        wait = guard().wait(user_id, address)
+        if wait:  # locked out: the password is not even checked
+            st.error(L["locked"].format(minutes=max(1, round(wait / 60))))
+            return
+        who = db.current().principals.get(user_id)
+        if who and who[0] in auth.ROLES and auth.verify(user_id, password) and (who[0] == "platform_admin" or who[2]):
+            guard().succeeded(user_id)
+            st.session_state["user"] = {"user_id": user_id, "role": who[0], "fpo_id": who[2],
+                                        "credential": auth.credential_id(user_id)}
             st.rerun()
+        guard().failed(user_id, address)
         st.error(L["bad_login"])
+
 
 
 def page_overview(L, v, fpo_id):
@@ -174,6 +196,10 @@ def main() -> None:
         st.error(str(e))
         return
     user = st.session_state.get("user")
+    if user is not None and not auth.still_allowed(user, v.principals):
+        del st.session_state["user"]
+        st.session_state["session_ended"] = True
+        user = None
     if user is None:
         sign_in(L, db)
         return

@@ -41,6 +41,36 @@ def set_password(user_id: str, password: str, path: Path | None = None) -> None:
     tmp.replace(path)
 
 
+def credential_id(user_id: str, path: Path | None = None) -> str | None:
+    """Names the user's current password (its salt): None once the user is removed from the file."""
+    path = path or users_file()
+    users = json.loads(path.read_text()) if path.exists() else {}
+    entry = users.get(user_id)
+    return None if entry is None else hashlib.sha256(entry["salt"].encode()).hexdigest()[:16]
+
+
+def still_allowed(user: dict, principals: dict, path: Path | None = None) -> bool:
+    """A session lasts only while its user keeps the role and FPO it signed in with (the published
+    principals) and the password it signed in with: a removed user, a changed role or FPO, or a reset
+    password ends it at the next click."""
+    who = principals.get(user["user_id"])
+    return (who is not None and who[0] == user["role"] and who[2] == user["fpo_id"]
+            and credential_id(user["user_id"], path) == user.get("credential"))
+
+
+def remove(user_id: str, path: Path | None = None) -> bool:
+    """Take a user's FPO app access away (their open sessions end at their next click)."""
+    path = path or users_file()
+    users = json.loads(path.read_text()) if path.exists() else {}
+    if users.pop(user_id, None) is None:
+        return False
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(users, indent=1))
+    os.chmod(tmp, 0o600)
+    tmp.replace(path)
+    return True
+
+
 def verify(user_id: str, password: str, path: Path | None = None) -> bool:
     path = path or users_file()
     users = json.loads(path.read_text()) if path.exists() else {}

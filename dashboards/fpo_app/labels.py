@@ -6,6 +6,8 @@ LABELS = {
     "en": {
         "title": "Hasiru Mitra for FPOs", "sign_in": "Sign in", "user_id": "User id", "password": "Password",
         "bad_login": "User id or password is wrong, or this user does not manage an FPO.", "sign_out": "Sign out",
+        "locked": "Too many wrong sign-ins. Try again in {minutes} min.",
+        "session_ended": "Your access has changed or been removed: please sign in again.",
         "fpo": "FPO", "page": "Page", "overview": "Overview", "members": "Members and farms", "prices": "Prices",
         "alerts": "Alerts", "certification": "Certification", "sms": "SMS digests",
         "members_active": "Active members", "farms": "Farms", "area_acres": "Area (acres)",
@@ -38,6 +40,8 @@ LABELS = {
     "kn": {
         "title": "ಎಫ್‌ಪಿಒಗಳಿಗಾಗಿ ಹಸಿರು ಮಿತ್ರ", "sign_in": "ಪ್ರವೇಶಿಸಿ", "user_id": "ಬಳಕೆದಾರ ಗುರುತು", "password": "ಪಾಸ್‌ವರ್ಡ್",
         "bad_login": "ಗುರುತು ಅಥವಾ ಪಾಸ್‌ವರ್ಡ್ ತಪ್ಪಾಗಿದೆ, ಅಥವಾ ಈ ಬಳಕೆದಾರರು ಎಫ್‌ಪಿಒ ನಿರ್ವಹಿಸುವುದಿಲ್ಲ.", "sign_out": "ನಿರ್ಗಮಿಸಿ",
+        "locked": "ಹಲವು ಬಾರಿ ತಪ್ಪು ಪ್ರವೇಶ ಪ್ರಯತ್ನ. {minutes} ನಿಮಿಷಗಳ ನಂತರ ಮತ್ತೆ ಪ್ರಯತ್ನಿಸಿ.",
+        "session_ended": "ನಿಮ್ಮ ಪ್ರವೇಶ ಬದಲಾಗಿದೆ ಅಥವಾ ತೆಗೆದುಹಾಕಲಾಗಿದೆ: ದಯವಿಟ್ಟು ಮತ್ತೆ ಪ್ರವೇಶಿಸಿ.",
         "fpo": "ಎಫ್‌ಪಿಒ", "page": "ಪುಟ", "overview": "ಸಾರಾಂಶ", "members": "ಸದಸ್ಯರು ಮತ್ತು ಹೊಲಗಳು", "prices": "ಬೆಲೆಗಳು",
         "alerts": "ಎಚ್ಚರಿಕೆಗಳು", "certification": "ಪ್ರಮಾಣೀಕರಣ", "sms": "ಎಸ್‌ಎಂಎಸ್ ಸಾರಾಂಶಗಳು",
         "members_active": "ಸಕ್ರಿಯ ಸದಸ್ಯರು", "farms": "ಹೊಲಗಳು", "area_acres": "ವಿಸ್ತೀರ್ಣ (ಎಕರೆ)",

@@ -6,7 +6,7 @@ secret key, `superset db upgrade`, the admin account (password from HASIRU_SUPER
 generated and kept in <data>/superset/admin_password, mode 600), `superset init`. Every start: the
 bundle in dashboards/superset/bundle is imported over the REST API (idempotent: same uuids), each chart
 gets its query context, and the non-admin `Analyst` role and the `analyst` user are (re)made with access
-to the serving database only (dashboards/superset/roles.py, run inside Superset's app).
+to the serving database only (dashboards/superset/accounts.py, run inside Superset's app).
 """
 
 from __future__ import annotations
@@ -44,13 +44,35 @@ def env() -> dict[str, str]:
             "PYTHONPATH": str(CONFIG.parent)}
 
 
+def _owner_only() -> None:
+    os.umask(0o077)  # in Superset's processes: its metadata database and logs are made owner-only
+
+
+def private(h: Path) -> None:
+    """Superset's home and everything in it (metadata database with password hashes, secret key, logs,
+    generated passwords) readable by its owner only."""
+    h.chmod(0o700)
+    for p in h.iterdir():
+        p.chmod(0o700 if p.is_dir() else 0o600)
+
+
 def _superset(*args: str, input_: str | None = None) -> None:
     exe = VENV / "bin" / "superset"
     if not exe.exists():
         raise SupersetError(f"{exe} not found: run `bash scripts/setup.sh` (it makes Superset's own virtualenv)")
-    done = subprocess.run([str(exe), *args], env=env(), capture_output=True, text=True, input=input_, timeout=600)
+    done = subprocess.run([str(exe), *args], env=env(), capture_output=True, text=True, input=input_, timeout=600,
+                          preexec_fn=_owner_only)
     if done.returncode != 0:
         raise SupersetError(f"superset {' '.join(args[:2])} failed: {(done.stderr or done.stdout)[-2000:]}")
+
+
+def _in_superset(script: str, *args: str, input_: str | None = None) -> str:
+    """Run one of our scripts in Superset's virtualenv and app context; secrets go on standard input."""
+    done = subprocess.run([str(VENV / "bin" / "python"), str(Path(__file__).with_name(script)), *args], env=env(),
+                          capture_output=True, text=True, input=input_, timeout=300, preexec_fn=_owner_only)
+    if done.returncode != 0:
+        raise SupersetError(f"{script} {' '.join(args)} failed: {(done.stderr or done.stdout)[-2000:]}")
+    return done.stdout
 
 
 def password(name: str) -> str:
@@ -66,7 +88,7 @@ def password(name: str) -> str:
 def first_start(progress: Callable[[str], None] = lambda _: None) -> None:
     """Metadata database, admin account and roles, once (about 35 s)."""
     h = home()
-    h.mkdir(parents=True, exist_ok=True)
+    h.mkdir(parents=True, exist_ok=True, mode=0o700)
     if not (h / "secret_key").exists():
         (h / "secret_key").write_text(secrets.token_urlsafe(48))
         (h / "secret_key").chmod(0o600)
@@ -74,17 +96,19 @@ def first_start(progress: Callable[[str], None] = lambda _: None) -> None:
         return
     progress("superset: first start: metadata database, admin account, roles")
     _superset("db", "upgrade")
-    _superset("fab", "create-admin", "--username", "admin", "--firstname", "Platform", "--lastname", "Admin",
-              "--email", "admin@hasiru.local", "--password", password("admin"))
     _superset("init")
+    # accounts with their passwords on standard input: never on a command line (`ps` shows those to everyone)
+    _in_superset("accounts.py", "admin", input_=password("admin"))
+    private(h)
     (h / ".initialised").write_text("ok")
 
 
 def start(port: int, workers: int = 2) -> subprocess.Popen:
-    log = (home() / "superset.log").open("ab")
+    private(home())
+    log = os.fdopen(os.open(home() / "superset.log", os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600), "ab")
     return subprocess.Popen([str(VENV / "bin" / "gunicorn"), "-w", str(workers), "-k", "gthread", "--threads", "4",
                              "--timeout", "120", "-b", f"127.0.0.1:{port}", "superset.app:create_app()"],
-                            env=env(), stdout=log, stderr=log, start_new_session=True)
+                            env=env(), stdout=log, stderr=log, start_new_session=True, preexec_fn=_owner_only)
 
 
 def wait_healthy(url: str, proc: subprocess.Popen | None = None, timeout_s: float = 180) -> None:
@@ -150,10 +174,7 @@ def provision(url: str, progress: Callable[[str], None] = lambda _: None) -> dic
                                                                      "params": json.dumps(assets.form_data(name, datasets[spec["dataset"]]))})
         if resp.status_code != 200:
             raise SupersetError(f"chart {name!r}: query context not saved: HTTP {resp.status_code} {resp.text[:300]}")
-    done = subprocess.run([str(VENV / "bin" / "python"), str(Path(__file__).with_name("roles.py")), password("analyst")],
-                          env=env(), capture_output=True, text=True, timeout=300)
-    if done.returncode != 0:
-        raise SupersetError(f"Analyst role not made: {done.stderr[-2000:]}")
+    _in_superset("accounts.py", "analyst", input_=password("analyst"))
     dashboards = {d["slug"]: d["id"] for d in api.all("dashboard")}
     progress(f"superset: imported {len(datasets)} datasets, {len(charts)} charts, {len(dashboards)} dashboards; analyst role ready")
     return {"datasets": datasets, "charts": charts, "dashboards": dashboards}
