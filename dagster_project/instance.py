@@ -25,4 +25,11 @@ telemetry:
 concurrency:
   pools:
     default_limit: 1
+# runs launched by the daemon (schedules, sensors, the UI): one whose worker process died is failed, and
+# pool slots it held are freed (runs of `hasiru run` carry their pid: hasiru/recovery.py clears those)
+run_monitoring:
+  enabled: true
+  start_timeout_seconds: 180
+  poll_interval_seconds: 60
+  free_slots_after_run_end_seconds: 300
 """

@@ -8,6 +8,8 @@ from collections.abc import Callable
 
 import dagster as dg
 
+from hasiru.recovery import recover, run_tags
+
 QUIET = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
 
 
@@ -19,16 +21,15 @@ def materialize_partitions(first: dt.date, last: dt.date, progress: Callable[[st
                            ingest: bool = True, transform: bool = True) -> None:
     """One Dagster run over the days first..last: ingestion (with the bronze suites), dbt and the lake
     export, the silver suites, and the serving publish, which any failed blocking check stops."""
-    from dagster_project.instance import prepare_dagster_home
     from dagster_project.delivery.serving import serving_db
     from dagster_project.ingestion.assets import INGESTION_ASSETS
     from dagster_project.transform.dbt_assets import hasiru_dbt_assets, hasiru_dbt_resource
     from dagster_project.transform.silver_checks import silver_ge_suites
 
-    prepare_dagster_home()
+    recover(progress)  # what a killed earlier run left: half-built files, a dbt still running, runs left STARTED
     instance = dg.DagsterInstance.get()
     assets = (INGESTION_ASSETS if ingest else []) + ([hasiru_dbt_assets, silver_ge_suites, serving_db] if transform else [])
-    tags = {"hasiru/trigger": "hasiru run", "dagster/asset_partition_range_start": first.isoformat(),
+    tags = {**run_tags(), "hasiru/trigger": "hasiru run", "dagster/asset_partition_range_start": first.isoformat(),
             "dagster/asset_partition_range_end": last.isoformat()}
     what = " + ".join((["ingestion"] if ingest else []) + (["dbt build + lake export + serving publish"] if transform else []))
     progress(f"{what} for {first}..{last} (one Dagster run)")
@@ -47,7 +48,7 @@ def materialize_ml_and_delivery(last: dt.date, progress: Callable[[str], None]) 
     from dagster_project.ml.forecasts import price_forecasts
 
     instance = dg.DagsterInstance.get()
-    tags = {"hasiru/trigger": "hasiru run"}
+    tags = {**run_tags(), "hasiru/trigger": "hasiru run"}
     progress("price forecasts + farm advisories (one Dagster run)")
     _report(dg.materialize([price_forecasts, farm_advisories, advisory_verification], instance=instance, run_config=QUIET, raise_on_error=False,
                            tags=tags), "forecasts and advisories", progress)

@@ -163,10 +163,22 @@ def advise() -> None:
 @cli.command()
 def publish() -> None:
     """Publish the serving database from the gold tables now in the lake."""
+    from hasiru.recovery import recover
     from serving.publish import publish as do_publish
 
+    recover(console.progress, dagster=False)
     result = do_publish(progress=console.progress)
     click.echo(f"published {result['path']} (version {result['version']}, {len(result['tables'])} tables)")
+
+
+@cli.command()
+def recover() -> None:
+    """Clear what killed runs left: half-built serving files, a dbt still running, Dagster runs left STARTED
+    (every `hasiru run`, `transform` and `publish` does this first)."""
+    from hasiru.recovery import recover as do_recover
+
+    done = do_recover(console.progress)
+    click.echo("recovery: " + ", ".join(f"{n} {k.replace('_', ' ')}" for k, n in done.items()))
 
 
 @cli.command()

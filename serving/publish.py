@@ -22,6 +22,7 @@ import duckdb
 from deltalake import DeltaTable
 
 from hasiru.config import settings, storage_options
+from hasiru.recovery import building_name
 from lake import delta_io
 from lake.catalog import table
 from transform.lake_export import model_tables
@@ -47,15 +48,18 @@ def _build_and_swap(filename: str, build: Callable[[duckdb.DuckDBPyConnection], 
     s = settings()
     s.serving_dir.mkdir(parents=True, exist_ok=True)
     version = f"{dt.datetime.now(dt.timezone.utc):%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:6]}"
-    tmp = s.serving_dir / f".{filename}.{version}.building"
+    tmp = s.serving_dir / building_name(filename, version)
     con = duckdb.connect(str(tmp))
     try:
         counts = build(con)
         con.execute("create table _serving_meta as select ? as version, ? as published_at, ? as tables",
                     [version, dt.datetime.now(dt.timezone.utc), len(counts)])
         con.execute("checkpoint")
-    finally:
+    except BaseException:
         con.close()
+        tmp.unlink(missing_ok=True)  # a failed build leaves nothing behind (a killed one: hasiru/recovery.py)
+        raise
+    con.close()
     final = s.serving_dir / filename
     os.replace(tmp, final)  # atomic on one file system
     return {"version": version, "path": str(final), "tables": counts}

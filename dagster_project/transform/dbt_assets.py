@@ -43,9 +43,9 @@ class HasiruTranslator(DagsterDbtTranslator):
         return spec
 
 
-# the dbt of this virtualenv, found without relying on PATH
+# the dbt of this virtualenv, found without relying on PATH, wrapped so it dies with its parent
 hasiru_dbt_resource = DbtCliResource(project_dir=str(DBT_PROJECT_DIR), profiles_dir=str(DBT_PROJECT_DIR),
-                                     dbt_executable=str(Path(sys.executable).parent / "dbt"))
+                                     dbt_executable=str(Path(sys.executable).parent / "hasiru-dbt"))
 
 
 @dbt_assets(manifest=manifest_path(), dagster_dbt_translator=HasiruTranslator(), partitions_def=DAILY_IST,
