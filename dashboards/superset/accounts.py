@@ -18,16 +18,18 @@ app = create_app()
 with app.app_context():
     from superset import db, security_manager as sm
 
-    if kind == "admin":
-        role = sm.find_role("Admin")
-        user = sm.find_user(username="admin")
+    def account(username: str, first: str, last: str, role) -> None:
+        user = sm.find_user(username=username)
         if user is None:
-            sm.add_user("admin", "Platform", "Admin", "admin@hasiru.local", [role], password=password)
+            sm.add_user(username, first, last, f"{username}@hasiru.local", [role], password=password)
         else:
             user.roles = [role]
             db.session.commit()
             sm.reset_password(user.id, password)
         db.session.commit()
+
+    if kind == "admin":
+        account("admin", "Platform", "Admin", sm.find_role("Admin"))
         print("admin account ready")
     else:
         from superset.models.core import Database
@@ -39,12 +41,6 @@ with app.app_context():
         serving = db.session.query(Database).filter_by(database_name="Hasiru serving").one()
         wanted.add(sm.add_permission_view_menu("database_access", serving.perm))
         role.permissions = sorted(wanted, key=lambda p: p.id)
-        user = sm.find_user(username="analyst")
-        if user is None:
-            sm.add_user("analyst", "Hasiru", "Analyst", "analyst@hasiru.local", [role], password=password)
-        else:
-            user.roles = [role]
-            db.session.commit()
-            sm.reset_password(user.id, password)
         db.session.commit()
+        account("analyst", "Hasiru", "Analyst", role)
         print(f"Analyst role: {len(role.permissions)} permissions; database access: {serving.perm}")
