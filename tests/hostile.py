@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from lake.tables import SHC_CLASS_COLUMNS
 
 NOW = dt.datetime(2026, 11, 26, 6, 0, tzinfo=dt.timezone.utc)  # the load's clock (tests' `now` fixture)
-CLASSES = ("valid", "empty", "truncated", "utf16", "utf16_no_bom", "latin1_line", "bom", "nul", "column_count", "header",
+CLASSES = ("valid", "embedded_header", "empty", "truncated", "utf16", "utf16_no_bom", "latin1_line", "bom", "nul", "column_count", "header",
            "numbers", "dates", "impossible_dates", "ranges", "future", "duplicates", "redelivery", "huge_line",
            "huge_field", "long_key", "unbalanced_quote", "bare_cr", "huge_integers", "deep_nesting", "binary", "truncated_timestamp")
 HUGE_LINE = 20 * 1024 * 1024
@@ -86,6 +86,8 @@ class CsvFormat:
             c("column_count", self.file([",".join(self.rows[0][:2])]), reason="fields"),
             c("header", (self.wrong_header + "\n").encode() + good.split(b"\n", 1)[1], 0, rejected="header"),
             c("numbers", self.file([self.with_value(self.number, "12x5")]), reason="not a (whole )?number"),
+            # the header again inside the body (files concatenated by hand): a row of column names, not data
+            c("embedded_header", self.file([self.header]), reason="not a|not '|not Karnataka|expected .* fields"),
             c("duplicates", self.file([self.line(self.rows[0])]), reason="duplicate of row"),
             c("redelivery", good, 0, duplicate=True),
             c("huge_line", self.file([self.with_value(self.key, "x" * HUGE_LINE)]), reason="longer than"),
