@@ -217,7 +217,9 @@ def main() -> None:
             farmers = [r[0] for r in c.sql("select farmer_id from api_farms using sample 50 rows (reservoir, 2)").fetchall()]
             series = c.sql("select distinct mandi_code, commodity from api_price_forecasts limit 50").fetchall()
         header = f"Authorization: Bearer {tokens.issue(admin, SECRET.encode())}"
-        env = {**os.environ, "PYTHONPATH": str(ROOT)}
+        # the server's capacity, not its per-caller limits: one token and one address send everything here
+        env = {**os.environ, "PYTHONPATH": str(ROOT), "HASIRU_API_RATE_PER_TOKEN": "1000000000",
+               "HASIRU_API_RATE_PER_ADDRESS": "1000000000"}
         workers = ["--workers", str(args.api_workers)]
         api = serve([sys.executable, "-m", "hasiru", "serve", *workers], 18431, env)
         floor = serve([sys.executable, "-m", "uvicorn", "benchmarks.floor_app:app", "--no-access-log", *workers], 18432, env)
