@@ -33,7 +33,8 @@ TALISMAN_CONFIG = {
     "session_cookie_secure": False,
 }
 CONTENT_SECURITY_POLICY_WARNING = False
-# Sign-in: per address, Flask-Limiter on the login routes (429 past the budget) ...
+# Sign-in: per address, Flask-Limiter on the login form and the REST login (429 past the budget; counted
+# per gunicorn worker: memory storage) ...
 RATELIMIT_ENABLED = True
 RATELIMIT_STORAGE_URI = "memory://"
 RATELIMIT_APPLICATION = "50 per second"
@@ -50,6 +51,16 @@ class HasiruSecurityManager(SupersetSecurityManager):
     passwords in a row the account is locked until 15 minutes have passed since the last one; until
     then not even the right password is checked. A success resets the count (Flask-AppBuilder's
     fail_login_count counts; we date the last failure in the user row's changed_on)."""
+
+    def register_views(self):
+        """Flask-AppBuilder limits only the login form's blueprint: limit the REST login the same way."""
+        super().register_views()
+        from flask_appbuilder.security.api import SecurityApi
+
+        if self.is_auth_limited:
+            for view in self.appbuilder.baseviews:
+                if isinstance(view, SecurityApi):
+                    self.limiter.limit(self.auth_rate_limit, methods=["POST"])(view.blueprint)
 
     def auth_user_db(self, username, password):
         user = self.find_user(username=username) if username else None
