@@ -1,6 +1,11 @@
-"""The lake as a DuckDB catalogue of views (no copy): `bronze_mandi_prices`, `ops_load_log`, ..."""
+"""The lake as a DuckDB catalogue of views (no copy): `bronze_mandi_prices`, `ops_load_log`, ...
+
+A job passes the tables it declares it reads (its READS): only those become views, so SQL that
+reads anything else fails at once instead of quietly depending on an undeclared table."""
 
 from __future__ import annotations
+
+from collections.abc import Iterable
 
 import duckdb
 
@@ -8,12 +13,22 @@ from lake import delta_io
 from lake.catalog import TableSpec, all_tables
 
 
-def connect() -> duckdb.DuckDBPyConnection:
+def view_name(table: str) -> str:
+    """silver.app__farms -> silver_app__farms"""
+    return table.replace(".", "_", 1)
+
+
+def connect(tables: Iterable[str] | None = None) -> duckdb.DuckDBPyConnection:
+    """Views over `tables` (catalogue names, `layer.table`); None: every table (ad-hoc use)."""
     from transform.lake_export import model_tables
 
     con = duckdb.connect()
     specs = all_tables() + [TableSpec(m.spec_name, None, "") for m in model_tables()]
+    if tables is not None:
+        wanted = set(tables)
+        known = {s.name: s for s in specs}
+        specs = [known.get(n) or TableSpec(n, None, "") for n in sorted(wanted)]
     for spec in specs:
         if spec.schema is not None or delta_io.exists(spec):
-            delta_io.duckdb_relation(spec, con).create_view(spec.name.replace(".", "_"))
+            delta_io.duckdb_relation(spec, con).create_view(view_name(spec.name))
     return con

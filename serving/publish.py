@@ -44,6 +44,18 @@ def api_path() -> Path:
     return settings().serving_dir / API_FILE
 
 
+def api_reads() -> tuple[str, ...]:
+    """The lake tables serving/api_tables.sql reads: the views it names (`layer_table`)."""
+    found = re.findall(r"\b(bronze|silver|gold|ops)_(\w+)", API_TABLES_SQL.read_text(encoding="utf-8"))
+    return tuple(sorted({f"{layer}.{name}" for layer, name in found}))
+
+
+def reads() -> tuple[str, ...]:
+    """Every table a publish reads: all gold marts dbt builds, the ML tables, and what the API's tables use."""
+    gold = [m.spec_name for m in model_tables() if m.spec_name.startswith("gold.")]
+    return tuple(dict.fromkeys(gold + [f"gold.{n}" for n in ANALYST_ML_TABLES] + list(api_reads())))
+
+
 def _build_and_swap(filename: str, build: Callable[[duckdb.DuckDBPyConnection], dict[str, int]]) -> dict:
     s = settings()
     s.serving_dir.mkdir(parents=True, exist_ok=True)
@@ -89,7 +101,7 @@ def _api_tables(progress: Callable[[str], None] | None):
     def build(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
         from hasiru import lake_views
 
-        lake = lake_views.connect()
+        lake = lake_views.connect(api_reads())
         lake.execute("set enable_progress_bar = false")
         counts: dict[str, int] = {}
         text = "\n".join(line for line in API_TABLES_SQL.read_text().splitlines() if not line.strip().startswith("--"))

@@ -223,13 +223,19 @@ class Batch:
         return pa.Table.from_pylist(self.rows, schema=SMS_OUTBOX.schema)
 
 
+# What build() reads from the lake (the outbox asset's deps come from here; ops.sms_dnd is kept by the
+# operator from the TRAI DND registry, not by an asset)
+READS = ("ops.sms_dnd", "silver.app__farmers", "silver.app__farms", "silver.app__crop_plans", "silver.weather__forecasts",
+         "gold.farm_advisories", "gold.price_forecasts", "gold.fct_mandi_prices_daily", "gold.dim_mandi")
+
+
 def build(day: dt.date, digests: bool | None = None, now: dt.datetime | None = None,
           con: duckdb.DuckDBPyConnection | None = None, progress: Callable[[str], None] = lambda _: None) -> Batch:
     """Outbox rows for `day`: severe-weather alerts always, digests on digest days (or when `digests`)."""
     templates.require_complete()
     now = now or dt.datetime.now(dt.timezone.utc)
     digests = day.weekday() in DIGEST_WEEKDAYS if digests is None else digests
-    con = con or lake_views.connect()
+    con = con or lake_views.connect(READS)
     dnd = {r[0] for r in delta_io.duckdb_relation(SMS_DND, con).select("phone").fetchall()}
     rows_in = _inputs(con, day).to_arrow_table().to_pylist()
     block_names = {b["block_code"]: b["block"].title() for b in geography().blocks}

@@ -207,7 +207,8 @@ def test_rerunning_the_window_or_one_day_gives_the_same_tables(world):
     from dagster_project.run_local import materialize_partitions
 
     names = ["silver.sensors__readings", "silver.mandi_prices__prices", "gold.fct_sensor_daily",
-             "gold.fct_mandi_prices_daily", "gold.mart_data_quality", "gold.dim_farmer"]
+             "gold.fct_mandi_prices_daily", "gold.mart_data_quality", "gold.dim_farmer", "gold.dim_farm",
+             "gold.dim_date", "gold.mart_fpo_overview", "gold.mart_certification_funnel"]
 
     def snapshot():
         out = {}
@@ -224,6 +225,93 @@ def test_rerunning_the_window_or_one_day_gives_the_same_tables(world):
     after = snapshot()
     for n in names:
         assert after[n] == before[n], n
+
+
+def test_gold_describes_the_latest_landing_day_not_the_wall_clock(world):
+    """No gold model reads the clock (a rerun on a later day would build other rows); 'today' in gold is
+    the latest landing day loaded (dbt/macros/as_of_date.sql)."""
+    manifest = json.loads((DBT / "target" / "manifest.json").read_text())
+    clock = re.compile(r"current_date|current_timestamp|\bnow\(|\btoday\(|getdate\(", re.I)
+    for node in manifest["nodes"].values():
+        if node["resource_type"] == "model" and node["config"]["meta"].get("lake_layer") == "gold":
+            assert not clock.search(node["raw_code"]), node["name"]
+    for name, macro in manifest["macros"].items():
+        if name.startswith("macro.hasiru."):
+            assert not clock.search(macro["macro_sql"]), name
+    as_of = max(lake_table("ops.load_log")["landing_date"].to_pylist())
+    forecasts = max(lake_table("silver.weather__forecasts")["forecast_date"].to_pylist())
+    assert max(lake_table("gold.dim_date")["date_day"].to_pylist()) == max(as_of, forecasts) + dt.timedelta(days=60)
+
+
+class LakeReads:
+    """Which lake tables a piece of code reads: through delta_io (read_arrow, duckdb_relation, DeltaTable
+    in publish) and through lake_views (a job gets views only over the tables it declares)."""
+
+    def __init__(self, monkeypatch):
+        from hasiru import lake_views
+        from serving import publish
+
+        self.names, self._quiet = set(), False
+        for name in ("read_arrow", "duckdb_relation"):
+            real = getattr(delta_io, name)
+            monkeypatch.setattr(delta_io, name, self._wrap(real))
+        real_connect = lake_views.connect
+
+        def connect(tables=None):
+            assert tables is not None, "a job must pass the tables it reads to lake_views.connect"
+            self.names |= set(tables)
+            self._quiet = True
+            try:
+                return real_connect(tables)
+            finally:
+                self._quiet = False
+        monkeypatch.setattr(lake_views, "connect", connect)
+        real_table = publish.DeltaTable
+        monkeypatch.setattr(publish, "DeltaTable", lambda uri, **k: self.names.add(
+            "gold." + uri.rstrip("/").rsplit("/", 1)[1]) or real_table(uri, **k))
+
+    def _wrap(self, real):
+        def call(spec, *a, **k):
+            if not self._quiet:
+                self.names.add(spec.name)
+            return real(spec, *a, **k)
+        return call
+
+    def take(self) -> set[str]:
+        out, self.names = self.names, set()
+        return out
+
+
+def test_every_job_reads_exactly_the_tables_it_declares(world, monkeypatch):
+    """The Dagster deps of advice, forecasts, digests and the publish come from each job's READS: here each job
+    runs, and what it read must be what it declared (besides its own outputs)."""
+    from ml.advisories import run as advisories
+    from ml.forecast import run as forecasts
+    from serving import publish
+    from sms import digest
+
+    reads = LakeReads(monkeypatch)
+    advisories.run(days=[DAY3])
+    assert reads.take() == set(advisories.READS)
+    advisories.verify()
+    assert reads.take() == set(advisories.VERIFY_READS)
+    forecasts.run(n_cutoffs=1, step_days=30, wanted=("naive",))
+    own = {f"gold.{t}" for t in ("price_forecasts", "price_forecast_backtests", "price_forecast_champions",
+                                  "price_forecast_models", "price_forecast_vs_actual")}
+    assert reads.take() - own == set(forecasts.READS)
+    digest.build(DAY3, digests=True)
+    assert reads.take() == set(digest.READS)
+    publish.publish()
+    assert reads.take() == set(publish.reads())
+    # and the Dagster graph says the same
+    import dagster as dg
+
+    from dagster_project.definitions import defs
+
+    graph = defs.resolve_asset_graph()
+    for key, declared in ((["gold", "farm_advisories"], advisories.READS), (["delivery", "sms_outbox"], digest.READS)):
+        parents = {"/".join(k.path) for k in graph.get(dg.AssetKey(key)).parent_keys}
+        assert parents == {n.replace(".", "/", 1) for n in declared}, key
 
 
 def test_readers_never_see_a_half_published_database(world):

@@ -4,17 +4,13 @@ import dagster as dg
 
 from dagster_project.partitions import DAILY_IST
 
-from serving.publish import publish
-from transform.lake_export import model_tables
-
-GOLD_KEYS = [dg.AssetKey(m.spec_name.split(".", 1)) for m in model_tables() if m.spec_name.startswith("gold.")]
-API_INPUTS = [dg.AssetKey(k) for k in (["gold", "farm_advisories"], ["gold", "price_forecasts"], ["gold", "advisory_verification"],
-                                       ["delivery", "sms_outbox"])]
+from dagster_project.lineage import deps
+from serving.publish import publish, reads
 
 
 # Partitioned like the marts, so it runs in the same run as the loads and dbt and their blocking
 # checks can stop it; a publish always takes all of gold, whatever the run's window.
-@dg.asset(key=["serving", "hasiru_serving_db"], deps=GOLD_KEYS + API_INPUTS, group_name="serving", kinds={"duckdb"},
+@dg.asset(key=["serving", "hasiru_serving_db"], deps=deps(reads()), group_name="serving", kinds={"duckdb"},
           partitions_def=DAILY_IST, backfill_policy=dg.BackfillPolicy.single_run(),
           description="Read-only DuckDB files: every gold mart (hasiru_serving.duckdb, analysts) and the serving API's "
                       "tables (hasiru_api.duckdb), each published by building a new file and renaming it into place.")

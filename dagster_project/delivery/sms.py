@@ -5,16 +5,17 @@ import datetime as dt
 
 import dagster as dg
 
+from dagster_project.lineage import deps
 from dagster_project.partitions import DAILY_IST
 from hasiru.config import IST, IST_TZ
 from sms import digest
 from sms.gateway import from_env
 from sms.sender import poll_receipts, send_due
 
-# what sms/digest.py reads
-INPUTS = [["gold", "farm_advisories"], ["gold", "price_forecasts"], ["silver", "weather__forecasts"],
-          ["silver", "app__farmers"], ["silver", "app__farms"], ["silver", "app__crop_plans"], ["gold", "dim_mandi"],
-          ["gold", "fct_mandi_prices_daily"]]
+# kept by the operator, not built by an asset: shown in the graph as what the outbox depends on
+sms_dnd = dg.AssetSpec(["ops", "sms_dnd"], group_name="delivery", kinds={"delta"},
+                       description="ops.sms_dnd: numbers on the TRAI do-not-disturb registry (NCPR), imported by the operator "
+                                   "with `hasiru sms dnd-import`; the outbox never queues to them.")
 
 
 class SmsOutboxConfig(dg.Config):
@@ -23,7 +24,7 @@ class SmsOutboxConfig(dg.Config):
     as_scheduled: bool = False
 
 
-@dg.asset(key=["delivery", "sms_outbox"], deps=[dg.AssetKey(k) for k in INPUTS], group_name="delivery", kinds={"delta"},
+@dg.asset(key=["delivery", "sms_outbox"], deps=deps(digest.READS), group_name="delivery", kinds={"delta"},
           partitions_def=DAILY_IST,
           description="ops.sms_outbox: each day's severe-weather alerts and, on Tuesdays and Fridays, every farmer's digest, "
                       "rendered from registered templates in the farmer's language within two SMS segments.")

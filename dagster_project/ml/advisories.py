@@ -3,18 +3,10 @@
 import dagster as dg
 
 from hasiru.config import IST_TZ
-from ml.advisories.run import run, verify
+from dagster_project.lineage import deps
+from ml.advisories.run import READS, VERIFY_READS, run, verify
 
-# what ml/advisories/run.py reads
-INPUTS = [["silver", "app__farms"], ["silver", "app__crop_plans"], ["silver", "weather__observations"],
-          ["silver", "weather__forecasts"], ["silver", "sensors__readings"], ["gold", "fct_sensor_daily"],
-          ["silver", "soil_health__cards"], ["silver", "app__advisory_feedback"]]
-# what ml/advisories/run.verify reads besides the advisories
-VERIFY_INPUTS = [["silver", "app__farms"], ["silver", "weather__observations"], ["silver", "weather__forecasts"],
-                 ["silver", "app__advisory_feedback"]]
-
-
-@dg.asset(key=["gold", "farm_advisories"], deps=[dg.AssetKey(k) for k in INPUTS], group_name="ml", kinds={"delta"},
+@dg.asset(key=["gold", "farm_advisories"], deps=deps(READS), group_name="ml", kinds={"delta"},
           description="Irrigation advice per farm and day (FAO-56 water balance), with reason code, inputs and model version.")
 def farm_advisories(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
     summary = run(progress=context.log.info)
@@ -22,7 +14,7 @@ def farm_advisories(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
 
 
 @dg.asset(key=["gold", "advisory_verification"],
-          deps=[dg.AssetKey(["gold", "farm_advisories"])] + [dg.AssetKey(k) for k in VERIFY_INPUTS], group_name="ml",
+          deps=deps(VERIFY_READS), group_name="ml",
           kinds={"delta"}, description="Every advisory scored against what happened: probes, rain, farmers' pest reports, "
                                        "observed weather; per check, district and week.")
 def advisory_verification(context: dg.AssetExecutionContext) -> dg.MaterializeResult:

@@ -5,7 +5,8 @@ import os
 import dagster as dg
 
 from hasiru.config import IST_TZ
-from ml.forecast.run import run
+from dagster_project.lineage import deps
+from ml.forecast.run import READS, run
 
 TABLES = ["price_forecasts", "price_forecast_backtests", "price_forecast_champions", "price_forecast_models",
           "price_forecast_vs_actual"]
@@ -13,7 +14,7 @@ TABLES = ["price_forecasts", "price_forecast_backtests", "price_forecast_champio
 
 @dg.multi_asset(
     name="price_forecasts",
-    specs=[dg.AssetSpec(["gold", t], deps=[dg.AssetKey(["silver", "mandi_prices__prices"])], group_name="ml", kinds={"delta"})
+    specs=[dg.AssetSpec(["gold", t], deps=deps(READS), group_name="ml", kinds={"delta"})
            for t in TABLES],
     description="Backtest every model, promote those better than the seasonal naive, choose a champion per series, forecast 30 days.",
 )

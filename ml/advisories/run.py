@@ -15,6 +15,14 @@ from ml.advisories import crop_suitability, fertilizer, pest_model, pest_risk
 from ml.advisories.irrigation import crop_today, advise
 
 
+# What run() and verify() read from the lake (the Dagster assets' deps come from here; tests/test_transform.py
+# runs them and fails if they read a table not named here, or name one they do not read)
+READS = ("silver.app__farms", "silver.app__crop_plans", "silver.weather__observations", "silver.weather__forecasts",
+         "silver.sensors__readings", "gold.fct_sensor_daily", "silver.soil_health__cards", "silver.app__advisory_feedback")
+VERIFY_READS = ("gold.farm_advisories", "silver.app__farms", "silver.weather__observations", "silver.weather__forecasts",
+                "silver.app__advisory_feedback")
+
+
 class MissingInput(RuntimeError):
     pass
 

@@ -83,8 +83,11 @@ def pests(adv: pd.DataFrame, farms: pd.DataFrame, feedback: pd.DataFrame) -> pd.
     reports = feedback.assign(threat=feedback["reported_issue"].map(lambda x: REPORTED_AS.get(x, x)))
     reports = reports[reports["threat"].isin({t.name for t in THREATS})]  # the pests our rules warn of
     con = duckdb.connect()
-    con.register("a", alerts[["farm_id", "advisory_date", "threat"]])
-    con.register("r", reports[["farm_id", "date", "threat"]])
+    # an empty frame has no dtype to go by: without the casts DuckDB would read its dates as integers
+    con.register("a_raw", alerts[["farm_id", "advisory_date", "threat"]])
+    con.sql("select farm_id, cast(advisory_date as date) as advisory_date, threat from a_raw").create_view("a")
+    con.register("r_raw", reports[["farm_id", "date", "threat"]])
+    con.sql("select farm_id, cast(date as date) as date, threat from r_raw").create_view("r")
     # an alert is right if that farm reported that pest within the window after it; a report was foreseen if
     # an alert for it came in the window before it
     scored = con.sql(f"""

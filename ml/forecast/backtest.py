@@ -266,7 +266,8 @@ def champions(scores: pd.DataFrame, rules: pd.DataFrame, promoted: dict[str, boo
     naive outright; series with no forecast (no_history, stale_series) get no champion."""
     ps = per_series(scores)
     if promoted is not None:
-        ps = ps[ps["model"].map(lambda m: promoted.get(m, False))]
+        # astype(bool): an empty object Series would select columns, not rows (no backtest scores yet)
+        ps = ps[ps["model"].map(lambda m: promoted.get(m, False)).astype(bool)]
     by_series = {sid: g for sid, g in ps.groupby("series_id")}
     out = []
     for sid, rule in zip(rules["series_id"], rules["rule"]):

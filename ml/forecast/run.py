@@ -54,6 +54,10 @@ class NoPrices(RuntimeError):
     """Silver holds no mandi prices yet."""
 
 
+# What run() reads from the lake besides its own outputs (the Dagster asset's deps come from here)
+READS = ("silver.mandi_prices__prices",)
+
+
 def load_series() -> tuple[pd.DataFrame, int]:
     spec = TableSpec("silver.mandi_prices__prices", None, "")
     if not delta_io.exists(spec):

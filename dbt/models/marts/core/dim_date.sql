@@ -1,13 +1,13 @@
--- One row per calendar day (IST) from the first day any source covers to 60 days past today,
+-- One row per calendar day (IST) from the first day any source covers to 60 days past the as-of day,
 -- with the agricultural calendar of Karnataka (kharif Jun-Oct, rabi Nov-Feb, summer Mar-May).
 with bounds as (
     select
         least(
-            coalesce((select min(arrival_date) from {{ ref('stg_mandi_prices__prices') }}), current_date),
-            coalesce((select min(reading_date_ist) from {{ ref('stg_sensors__readings') }}), current_date),
-            coalesce((select min(obs_date) from {{ ref('stg_weather__observations') }}), current_date)
+            coalesce((select min(arrival_date) from {{ ref('stg_mandi_prices__prices') }}), {{ as_of_date() }}),
+            coalesce((select min(reading_date_ist) from {{ ref('stg_sensors__readings') }}), {{ as_of_date() }}),
+            coalesce((select min(obs_date) from {{ ref('stg_weather__observations') }}), {{ as_of_date() }})
         ) as first_day,
-        greatest(current_date, coalesce((select max(forecast_date) from {{ ref('stg_weather__forecasts') }}), current_date))
+        greatest({{ as_of_date() }}, coalesce((select max(forecast_date) from {{ ref('stg_weather__forecasts') }}), {{ as_of_date() }}))
             + 60 as last_day
 ),
 

@@ -24,7 +24,7 @@ reached as (
            median(e.days_since_previous) as median_days_to_reach,
            count(distinct l.application_id) filter (where l.current_status = e.status) as applications_now,
            count(distinct l.application_id) filter (where l.current_status = e.status
-                                                   and l.current_since < current_date - 30
+                                                   and l.current_since < {{ as_of_date() }} - 30
                                                    and e.status not in ('certified', 'rejected')) as applications_overdue
     from events as e
     left join latest as l using (application_id)

@@ -18,9 +18,9 @@ crops as (
         fpo_id, crop_year, season, crop,
         count(distinct farm_id) as farms,
         {{ exact_sum('area_acres', 1) }} as area_acres,
-        {{ exact_sum('case when expected_harvest_date between current_date and current_date + 30 then area_acres end', 1) }}
+        {{ exact_sum('case when expected_harvest_date between ' ~ as_of_date() ~ ' and ' ~ as_of_date() ~ ' + 30 then area_acres end', 1) }}
             as harvest_due_30d_acres,
-        min(expected_harvest_date) filter (where expected_harvest_date >= current_date) as next_harvest_date
+        min(expected_harvest_date) filter (where expected_harvest_date >= {{ as_of_date() }}) as next_harvest_date
     from plans
     group by all
 ),
@@ -30,7 +30,7 @@ orders as (
            count(*) filter (where status <> 'cancelled') as orders_30d,
            {{ exact_sum("case when status <> 'cancelled' then total_rs end", 0) }} as revenue_30d_rs
     from {{ ref('fct_orders') }}
-    where ordered_date_ist >= current_date - 30
+    where ordered_date_ist >= {{ as_of_date() }} - 30
     group by fpo_id
 ),
 
