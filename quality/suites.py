@@ -10,8 +10,17 @@ from dataclasses import dataclass, field
 import great_expectations as gx
 
 from hasiru.config import IST
+from ingestion.columns import CLOCK_TOLERANCE
+from ingestion.parsers.agmarknet import MAX_PRICE_RS_PER_QTL
+from ingestion.parsers.line_protocol import FIELDS as SENSOR_RANGES
+from ingestion.parsers.weather_json import RANGES as WEATHER_RANGES
 
 E = gx.expectations
+
+
+def _between(column: str, bounds: tuple[float, float]):
+    """The parsers' own physical range (one rule: the suite checks what loading enforced)."""
+    return E.ExpectColumnValuesToBeBetween(column=column, min_value=bounds[0], max_value=bounds[1])
 
 
 @dataclass(frozen=True)
@@ -38,16 +47,13 @@ SUITES: dict[str, Suite] = {s.table: s for s in (
     Suite("bronze.sensor_readings", ("source_file", "source_row"), lambda c: [
         E.ExpectTableColumnsToMatchSet(column_set=_columns("bronze.sensor_readings"), exact_match=True),
         E.ExpectColumnValuesToNotBeNull(column="sensor_id"),
-        E.ExpectColumnValuesToBeBetween(column="soil_moisture_vwc_pct", min_value=0, max_value=100),
-        E.ExpectColumnValuesToBeBetween(column="soil_temperature_c", min_value=-10, max_value=70),
-        E.ExpectColumnValuesToBeBetween(column="ec_ds_per_m", min_value=0, max_value=20),
-        E.ExpectColumnValuesToBeBetween(column="battery_v", min_value=0, max_value=6),
-        E.ExpectColumnValuesToBeBetween(column="reading_ts", max_value=c.now + dt.timedelta(minutes=10)),
+        *[_between(f, bounds) for f, bounds in SENSOR_RANGES.items()],
+        E.ExpectColumnValuesToBeBetween(column="reading_ts", max_value=c.now + CLOCK_TOLERANCE),
     ], "landing_date"),
     Suite("bronze.mandi_prices", ("source_file", "source_row"), lambda c: [
         E.ExpectTableColumnsToMatchSet(column_set=_columns("bronze.mandi_prices"), exact_match=True),
         E.ExpectColumnValuesToNotBeNull(column="market"),
-        E.ExpectColumnValuesToBeBetween(column="modal_price_rs_per_qtl", min_value=0),
+        _between("modal_price_rs_per_qtl", (0, MAX_PRICE_RS_PER_QTL)),
         E.ExpectColumnValuesToBeBetween(column="arrival_date", max_value=c.now.astimezone(IST).date()),
         # min <= max holds for nearly every row; silver swaps the rest
         E.ExpectColumnPairValuesAToBeGreaterThanB(column_A="max_price_rs_per_qtl", column_B="min_price_rs_per_qtl",
@@ -55,14 +61,14 @@ SUITES: dict[str, Suite] = {s.table: s for s in (
     ], "landing_date"),
     Suite("bronze.weather_observations", ("source_file", "source_row"), lambda c: [
         E.ExpectTableColumnsToMatchSet(column_set=_columns("bronze.weather_observations"), exact_match=True),
-        E.ExpectColumnValuesToBeBetween(column="temp_max_c", min_value=-10, max_value=55),
-        E.ExpectColumnValuesToBeBetween(column="rain_mm", min_value=0, max_value=1000),
-        E.ExpectColumnValuesToBeBetween(column="humidity_pct", min_value=0, max_value=100),
+        _between("temp_max_c", WEATHER_RANGES["temp"]),
+        _between("rain_mm", WEATHER_RANGES["rain"]),
+        _between("humidity_pct", WEATHER_RANGES["humidity"]),
         E.ExpectColumnValuesToBeBetween(column="obs_date", max_value=c.now.astimezone(IST).date()),
     ], "landing_date"),
     Suite("silver.sensors__readings", ("sensor_id", "reading_ts_utc"), lambda c: [
         E.ExpectCompoundColumnsToBeUnique(column_list=["sensor_id", "reading_ts_utc"]),
-        E.ExpectColumnValuesToBeBetween(column="soil_moisture_vwc_pct", min_value=0, max_value=100),
+        _between("soil_moisture_vwc_pct", SENSOR_RANGES["soil_moisture_vwc_pct"]),
         # reference coverage: readings come from probes on farms the app knows
         E.ExpectColumnValuesToBeInSet(column="farm_id", value_set=c.reference["farm_ids"], mostly=0.99),
     ]),

@@ -46,11 +46,11 @@ class Outcome:
 
 
 def reference_sets() -> dict[str, list]:
-    from simulator.geography import COMMODITIES, geography
+    from hasiru.reference import commodities, geography
 
     farms = delta_io.read_arrow(TableSpec("silver.app__farms", None, ""), columns=["farm_id"]) \
         if delta_io.exists(TableSpec("silver.app__farms", None, "")) else pa.table({"farm_id": pa.array([], pa.string())})
-    return {"farm_ids": farms["farm_id"].to_pylist(), "commodities": sorted(COMMODITIES),
+    return {"farm_ids": farms["farm_id"].to_pylist(), "commodities": commodities(),
             "block_codes": [b["block_code"] for b in geography().blocks]}
 
 

@@ -2,43 +2,13 @@
 
 from __future__ import annotations
 
-import zlib
-from dataclasses import dataclass
-from functools import lru_cache
-
 import numpy as np
 
-from hasiru.reference import REFERENCE_DIR, rows  # noqa: F401  (REFERENCE_DIR: master data shared with dbt seeds)
-MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+from hasiru.reference import MONTHS, REFERENCE_DIR, Geography, geography, rows  # noqa: F401  (master data: production's)
 
 
 def _read(name: str) -> list[dict[str, str]]:
     return [dict(r) for r in rows(name)]  # copies: the cached rows are shared with production readers
-
-
-@dataclass(frozen=True)
-class Geography:
-    districts: list[dict]
-    blocks: list[dict]  # district, block, block_code, lat, lon, agro_region
-    mandis: list[dict]  # mandi_code, mandi_name, lat, lon, district
-
-
-@lru_cache(maxsize=1)
-def geography() -> Geography:
-    districts = _read("karnataka_districts.csv")
-    by_name = {d["district"]: d for d in districts}
-    blocks = []
-    for b in _read("karnataka_blocks.csv"):
-        d = by_name[b["district"]]
-        # Block centres are not in the public data: place them near the district HQ, stably per block.
-        h = zlib.crc32(b["block_code"].encode())
-        dlat = ((h & 0xFFFF) / 0xFFFF - 0.5) * 0.6
-        dlon = (((h >> 16) & 0xFFFF) / 0xFFFF - 0.5) * 0.6
-        blocks.append(
-            {**b, "lat": float(d["hq_lat"]) + dlat, "lon": float(d["hq_lon"]) + dlon, "agro_region": d["agro_region"]}
-        )
-    mandis = [{**m, "lat": float(m["lat"]), "lon": float(m["lon"])} for m in _read("karnataka_mandis.csv")]
-    return Geography(districts, blocks, mandis)
 
 
 def rain_normal_mm(district: dict, month: int) -> float:

@@ -9,6 +9,7 @@ import numpy as np
 import pyarrow as pa
 
 from hasiru.config import IST
+from hasiru.reference import season_of  # noqa: F401  (the calendar is master data; simulator users import it here)
 from simulator.geography import CROPS_BY_REGION, crop_choices, geography
 from simulator.rng import rng_for
 
@@ -70,8 +71,6 @@ def _ts(base: dt.datetime, seconds: np.ndarray) -> pa.Array:
     return pa.array(us, pa.int64()).cast(pa.timestamp("us", tz="UTC"))
 
 
-def season_of(day: dt.date) -> str:
-    return "kharif" if 6 <= day.month <= 10 else ("rabi" if day.month in (11, 12, 1, 2) else "summer")
 
 
 def build_population(seed: int, n_farmers: int, start: dt.date) -> Population:

@@ -30,7 +30,7 @@ from hasiru.config import IST
 from lake import delta_io
 from lake.tables import SMS_DND, SMS_OUTBOX
 from sms import segments, templates
-from simulator.geography import geography
+from hasiru.reference import geography
 from sms.weather_alerts import HAZARD, severe_by_block
 
 MAX_SEGMENTS = 2

@@ -86,3 +86,21 @@ def test_the_pseudonym_salt_is_generated_private_and_never_a_known_value(tmp_pat
         monkeypatch.setenv("HASIRU_PSEUDONYM_SALT", weak)
         with pytest.raises(ConfigError, match="at least 32 characters"):
             secrets.pseudonym_salt()
+
+
+def test_production_code_does_not_need_the_simulator():
+    """A deployment without the demo world: master data comes from hasiru/reference.py, never from simulator/."""
+    import ast
+
+    root = Path(__file__).resolve().parents[1]
+    offenders = []
+    for package in ("ingestion", "lake", "transform", "ml", "sms", "serving", "quality", "dashboards", "spark_jobs",
+                    "dagster_project", "hasiru"):
+        for path in (root / package).rglob("*.py"):
+            if path.name.startswith("cli"):  # `hasiru simulate` and `hasiru run` drive the demo world on purpose
+                continue
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                names = ([a.name for a in node.names] if isinstance(node, ast.Import) else
+                         [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
+                offenders += [f"{path.relative_to(root)}: {n}" for n in names if n.split(".")[0] == "simulator"]
+    assert not offenders, offenders

@@ -24,7 +24,7 @@ from hasiru.config import IST
 from ingestion import landing
 from ingestion.connectors import SourceUnavailable
 from ingestion.connectors.http import CircuitBreaker, RetryingClient
-from simulator.geography import geography
+from hasiru.reference import geography
 
 SOURCE = "weather"
 

@@ -15,8 +15,7 @@ import json
 import numpy as np
 import pandas as pd
 
-from simulator.geography import MONTHS, geography
-from simulator.population import season_of
+from hasiru.reference import MONTHS, SEASON_MONTHS, geography, season_of
 
 MODEL_VERSION = "crop-suitability-lgbm-v1"
 # crop: (pH min, pH max, water need over the season, mm)
@@ -28,7 +27,6 @@ AGRONOMY: dict[str, tuple[float, float, float]] = {
     "ginger": (5.5, 6.5, 1300), "wheat": (6.0, 7.5, 450), "coconut": (5.2, 8.0, 1500), "arecanut": (5.0, 7.0, 2000),
     "coffee": (5.0, 6.5, 1600),
 }
-SEASON_MONTHS = {"kharif": (6, 7, 8, 9, 10), "rabi": (11, 12, 1, 2), "summer": (3, 4, 5)}
 REGIONS = ("coastal", "malnad", "north", "south")
 SOILS = ("black_cotton", "alluvial", "laterite", "red_loam", "red_sandy")
 FEATURES = ["region", "soil", "irrigated", "ph", "organic_carbon_pct", "season"]
