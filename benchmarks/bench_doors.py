@@ -71,7 +71,7 @@ def main() -> None:
     hostile_s = load_all(cells, Path(tempfile.mkdtemp(prefix="bench-hostile-")))
     valid = {c.fmt: c for c in cells if c.cls == "valid"}
     same = [type(c)(c.fmt, "valid", c.source, c.name.replace(c.cls, f"valid{i}") if c.cls in c.name else f"v{i}_{c.name}",
-                    valid[c.fmt].data + f"\n".encode() * (i + 1), valid[c.fmt].kept) for i, c in enumerate(cells)]
+                    valid[c.fmt].data + "\n".encode() * (i + 1), valid[c.fmt].kept) for i, c in enumerate(cells)]
     valid_s = load_all(same, Path(tempfile.mkdtemp(prefix="bench-valid-")))
     mb = sum(len(c.data) for c in cells) / 1e6
     print(f"hostile files: {len(cells)} files ({mb:,.1f} MB) loaded in {hostile_s:.2f} s; floor ({len(same)} valid files "

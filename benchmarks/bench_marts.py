@@ -119,7 +119,7 @@ def main() -> None:
         finally:
             shutil.rmtree(work, ignore_errors=True)
     sys.stdout.flush()
-    os._exit(0)  # delta-rs exit abort (DESIGN.md)
+    os._exit(0)  # delta-rs exit abort (docs/architecture.md)
 
 
 if __name__ == "__main__":

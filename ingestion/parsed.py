@@ -74,7 +74,8 @@ def check_text(payload: pa.Table, issues: RowIssues) -> None:
             continue
         length = pc.utf8_length(col)
         issues.flag(pc.greater(length, MAX_FIELD_CHARS), lambda col=col, length=length, name=name: pc.binary_join_element_wise(
-            pa.scalar(f"{name}: "), pc.cast(length, pa.string()), pa.scalar(f" characters, more than the {MAX_FIELD_CHARS:,} a field may hold"), pa.scalar("")))
+            pa.scalar(f"{name}: "), pc.cast(length, pa.string()),
+            pa.scalar(f" characters, more than the {MAX_FIELD_CHARS:,} a field may hold"), pa.scalar("")))
         issues.flag(pc.match_substring_regex(col, NOT_TEXT),
                     f"{name}: holds control characters or bytes that are not valid text (binary data or a wrong encoding)")
 

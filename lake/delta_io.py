@@ -8,9 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import os
 import random
-import signal
 import time
 from typing import Any
 
@@ -71,20 +69,11 @@ def partition_predicate(**values: Any) -> str:
     return " AND ".join(f"{col} = {sql_literal(v)}" for col, v in values.items())
 
 
-def _crash_point(table_name: str) -> None:
-    # Crash tests: HASIRU_CRASH_AFTER_COMMIT=<table> kills this process (SIGKILL, no cleanup) right
-    # after that table's commit, the worst moment for a multi-table load.
-    if os.environ.get("HASIRU_CRASH_AFTER_COMMIT") == table_name:
-        os.kill(os.getpid(), signal.SIGKILL)
-
-
 def _with_retry(what: str, fn, attempts: int = 10):
     """Delta commits are optimistic: a writer that lost a race to another commit tries again."""
     for attempt in range(1, attempts + 1):
         try:
-            result = fn()
-            _crash_point(what)
-            return result
+            return fn()
         except CommitFailedError as exc:
             if attempt == attempts:
                 raise

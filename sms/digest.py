@@ -257,7 +257,8 @@ def build(day: dt.date, digests: bool | None = None, now: dt.datetime | None = N
         elif r["weather_kind"]:
             name = f"alert_{HAZARD[r['weather_kind']]}"
             text = templates.fill(ts.alerts[name], {"weather": ts.term("weather", r["weather_kind"]),
-                                                    "date": _date_var(r["weather_date"]), "place": short(block_names.get(r["weather_block"], r["weather_block"]))})
+                                                    "date": _date_var(r["weather_date"]),
+                                                    "place": short(block_names.get(r["weather_block"], r["weather_block"]))})
             count = segments.count(text)
             alert = Composed(templates.alert_template_id(ts, name), text, [name], [], count.encoding, count.segments)
             messages.append(("alert", f"{r['weather_kind']}|{r['weather_date']}", alert, alert_at))

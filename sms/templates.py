@@ -29,7 +29,8 @@ SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("irrigation", ("irrigate", "rain_expected", "no_irrigation")),
     ("price", ("price", "price_only")),
 )
-BLOCK_CODES = {"weather_rain": "W", "weather_heat": "H", "weather_wind": "G", "weather_cold": "C", "pest": "P", "irrigate": "I", "rain_expected": "R", "no_irrigation": "N", "price": "M", "price_only": "Q"}
+BLOCK_CODES = {"weather_rain": "W", "weather_heat": "H", "weather_wind": "G", "weather_cold": "C", "pest": "P", "irrigate": "I",
+               "rain_expected": "R", "no_irrigation": "N", "price": "M", "price_only": "Q"}
 _VAR = re.compile(r"\{([a-z_]+)\}")
 
 

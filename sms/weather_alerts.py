@@ -3,7 +3,8 @@
 IMD, "Terminologies and Glossary" (rainfall intensity per 24 h: heavy 64.5-115.5 mm, very heavy
 115.6-204.4 mm, extremely heavy above) and its heat-wave criterion for the plains (maximum
 temperature of 40 C or more). Strong wind: sustained 45 km/h (12.5 m/s), the lower bound of IMD's
-"squally weather" warnings. Cold wave: a minimum of 10 C or less (IMD's plains criterion). Looked at: the latest forecast issued on or before the day, lead 1-3 days.
+"squally weather" warnings. Cold wave: a minimum of 10 C or less (IMD's plains criterion). Looked at: the latest
+forecast issued on or before the day, lead 1-3 days.
 """
 
 from __future__ import annotations

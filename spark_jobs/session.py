@@ -71,7 +71,7 @@ def spark_conf() -> dict[str, str]:
         "spark.jars": ",".join([str(p) for p in jars.installed()] + extra_jars),
         "spark.sql.extensions": "io.delta.sql.DeltaSparkSessionExtension",
         "spark.sql.catalog.spark_catalog": "org.apache.spark.sql.delta.catalog.DeltaCatalog",
-        # delta-rs cannot read deletion vectors: every table Spark creates keeps them off (DESIGN.md)
+        # delta-rs cannot read deletion vectors: every table Spark creates keeps them off (docs/architecture.md)
         "spark.databricks.delta.properties.defaults.enableDeletionVectors": "false",
         "spark.sql.session.timeZone": "UTC",  # the lake's timestamps are UTC; IST dates are columns
         "spark.sql.execution.arrow.pyspark.enabled": "true",

@@ -81,7 +81,7 @@ class Postgres:
         self.data, self.sock = root / "data", root / "sock"
 
     def _as_postgres(self, *args: str) -> subprocess.CompletedProcess:
-        # initdb refuses to run as root (DESIGN.md): run the server tools as the postgres user
+        # initdb refuses to run as root (docs/architecture.md): run the server tools as the postgres user
         cmd = ["runuser", "-u", "postgres", "--", *args] if _is_root() else list(args)
         return subprocess.run(cmd, capture_output=True, text=True)
 
@@ -126,7 +126,7 @@ def wait_http(url: str, ok=lambda r: r.status_code == 200, timeout_s: float = 30
 
 
 def chromium_driver(width: int = 1400, height: int = 1000):
-    """Debian's headless Chromium through its WebDriver (no browser download), with DESIGN.md's flags."""
+    """Debian's headless Chromium through its WebDriver (no browser download), with the flags in docs/architecture.md."""
     if not shutil.which("chromedriver"):
         pytest.skip("chromium-driver not installed (scripts/test-servers.sh installs it)")
     from selenium import webdriver

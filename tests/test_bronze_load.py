@@ -3,6 +3,7 @@ import os
 import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -87,12 +88,29 @@ def test_a_partition_without_files_is_empty_and_other_days_are_untouched(lake_en
     assert report.files == [] and delta_io.row_count(table("bronze.sensor_readings")) == 1
 
 
+# `hasiru ingest`, killed (SIGKILL, no cleanup) right after one table's commit when asked: the worst
+# moment for a multi-table load. The kill is wrapped around the writer here, not built into it.
+INGEST = """
+import os, signal, sys
+sys.path.insert(0, {root!r})
+from lake import delta_io
+real = delta_io._with_retry
+def commit_then_maybe_die(what, fn, *a, **k):
+    result = real(what, fn, *a, **k)
+    if what == {crash_after!r}:
+        os.kill(os.getpid(), signal.SIGKILL)
+    return result
+delta_io._with_retry = commit_then_maybe_die
+from hasiru.cli import main
+sys.argv = ["hasiru", "ingest", "--source", "sensors", "--date", {day!r}]
+main()
+"""
+
+
 def _ingest(env, crash_after=None):
-    e = {**os.environ, **env}
-    if crash_after:
-        e["HASIRU_CRASH_AFTER_COMMIT"] = crash_after
-    return subprocess.run([sys.executable, "-m", "hasiru", "ingest", "--source", "sensors", "--date", str(DAY)],
-                          env=e, capture_output=True, text=True, timeout=300)
+    script = Path(env["HASIRU_DATA_DIR"]) / "ingest.py"  # a file: pyspark takes a `-c` main for a doctest run
+    script.write_text(INGEST.format(root=str(Path(__file__).resolve().parents[1]), crash_after=crash_after, day=str(DAY)))
+    return subprocess.run([sys.executable, str(script)], env={**os.environ, **env}, capture_output=True, text=True, timeout=300)
 
 
 def test_a_load_killed_between_commits_converges_on_rerun(lake_env, tmp_path):

@@ -48,7 +48,9 @@ def test_replace_refuses_rows_outside_the_partition(lake_env):
     import datetime as dt
 
     delta_io.replace_partition(SPEC, rows(["a"], dt.date(2026, 1, 1), [1.0]), day=dt.date(2026, 1, 1))
-    with pytest.raises(Exception):
+    from deltalake.exceptions import DeltaError
+
+    with pytest.raises(DeltaError, match="failed validation"):  # delta-rs checks the replaceWhere predicate
         delta_io.replace_partition(SPEC, rows(["a"], dt.date(2026, 1, 9), [1.0]), day=dt.date(2026, 1, 1))
     assert delta_io.row_count(SPEC) == 1
 

@@ -1,5 +1,5 @@
 """The whole bronze flow with the lake and the landing zone on S3-compatible storage: moto's S3 server
-on loopback (no MinIO server can be installed here; DESIGN.md), the landing zone written and listed
+on loopback (no MinIO server can be installed here; docs/architecture.md), the landing zone written and listed
 with MinIO's client, the lake written and read by delta-rs. Reruns give the same tables."""
 
 import datetime as dt

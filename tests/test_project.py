@@ -104,3 +104,11 @@ def test_production_code_does_not_need_the_simulator():
                          [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
                 offenders += [f"{path.relative_to(root)}: {n}" for n in names if n.split(".")[0] == "simulator"]
     assert not offenders, offenders
+
+
+def test_the_code_passes_the_linter():
+    """ruff with the rules in pyproject.toml ([tool.ruff]): pyflakes, pycodestyle, bugbear."""
+    ruff = Path(sys.executable).parent / "ruff"
+    done = subprocess.run([str(ruff), "check", "--output-format", "concise", "."], cwd=Path(__file__).resolve().parents[1],
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-1000:]

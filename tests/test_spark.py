@@ -180,7 +180,7 @@ def test_tables_spark_writes_are_read_by_delta_rs_and_duckdb_and_the_other_way_r
     dt_ = DeltaTable(path)
     assert "deletionVectors" not in (dt_.protocol().writer_features or [])
     con = duckdb.connect()
-    dataset = dt_.to_pyarrow_dataset()
+    dataset = dt_.to_pyarrow_dataset()  # noqa: F841  (DuckDB reads the local variable by name)
     n_duck = con.sql("select count(*), count(distinct sensor_id) from dataset").fetchall()[0]
     assert n_duck[0] == spark.read.format("delta").load(path).count() and n_duck[1] > 0
 

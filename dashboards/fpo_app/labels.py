@@ -25,7 +25,8 @@ LABELS = {
                    "pest_pod_borer": "pod borer alerts vs reports", "weather_heavy_rain": "heavy rain forecasts vs observed",
                    "weather_very_heavy_rain": "very heavy rain forecasts vs observed", "weather_heat_wave": "heat wave forecasts vs observed",
                    "weather_strong_wind": "strong wind forecasts vs observed", "weather_cold_wave": "cold wave forecasts vs observed"},
-        "accuracy": "On this series' last months it was {err} % closer to the price than 'same as today' (negative: further), and the band held the price {cov} % of {days} days.",
+        "accuracy": ("On this series' last months it was {err} % closer to the price than 'same as today' (negative: further), "
+                     "and the band held the price {cov} % of {days} days."),
         "accuracy_unknown": "Too little history here to measure its accuracy yet.",
         "band_conformal": "The band is set from this model's own past errors.",
         "band_random_walk": "The band is a wide estimate from price volatility (too few past errors yet).",

@@ -70,8 +70,9 @@ def block_risk(obs: pd.DataFrame, forecasts: pd.DataFrame, day: dt.date) -> pd.D
     out = []
     for t in THREATS:
         fav = w.assign(favourable=t.favourable(w).fillna(False))
+        forecast_days = lambda s, fav=fav: int(s[fav.loc[s.index, "kind"] == "forecast"].sum())  # noqa: E731
         agg = fav.groupby("block_code").agg(favourable_days=("favourable", "sum"), days_with_weather=("favourable", "size"),
-                                            favourable_forecast_days=("favourable", lambda s: int(s[fav.loc[s.index, "kind"] == "forecast"].sum())))
+                                            favourable_forecast_days=("favourable", forecast_days))
         out.append(agg.reset_index().assign(threat=t.name))
     return pd.concat(out, ignore_index=True) if out else pd.DataFrame()
 

@@ -103,8 +103,8 @@ def series_forecast(history: pd.DataFrame, origins: tuple[pd.Timestamp, ...], ho
         if "seasonal_naive" in wanted:
             parts["seasonal_naive"] = (models.seasonal_naive(y, horizon), None)
         if rule is None:
-            fits: dict[str, Callable[[], np.ndarray]] = {"theta": lambda: thetas[k],
-                                                         "prophet": lambda: models.prophet(a["ds"], y, horizon)}
+            fits: dict[str, Callable[[], np.ndarray]] = {"theta": lambda k=k: thetas[k],
+                                                         "prophet": lambda a=a, y=y: models.prophet(a["ds"], y, horizon)}
             if lgbm is not None and lgbm.get(origin) is not None:
                 fits["lightgbm"] = partial(global_model.forecast, lgbm[origin], sid, a, horizon)
             for name, fit in fits.items():
@@ -155,7 +155,7 @@ def local_fanout(workers: int = 1) -> Fanout:
     def fanout(hist: pd.DataFrame, fn: Callable[[pd.DataFrame], pd.DataFrame]) -> pd.DataFrame:
         groups = [g for _, g in hist.groupby("series_id", sort=True)]
         if workers > 1 and len(groups) > 1:
-            # spawn: cmdstanpy reads its output with polars, whose threads do not survive fork (DESIGN.md)
+            # spawn: cmdstanpy reads its output with polars, whose threads do not survive fork (docs/architecture.md)
             with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
                 parts = list(pool.map(fn, groups, chunksize=max(1, len(groups) // (workers * 4))))
         else:

@@ -101,7 +101,7 @@ def run(workers: int = 1, n_cutoffs: int = DEFAULT_CUTOFFS, step_days: int = DEF
     registry_rows, versions = [], {}
     for m in models_run:
         s = summary[summary["model"] == m].set_index("window")
-        get = lambda col, w: float(s.loc[w, col]) if w in s.index else np.nan  # noqa: E731
+        get = lambda col, w, s=s: float(s.loc[w, col]) if w in s.index else np.nan  # noqa: E731
         backtest = {w: {c: get(c, w) for c in ("rel_mae_naive", "rel_mae_seasonal_naive", "mase", "smape", "coverage80",
                                                "coverage95")} for w in BANDS}
         versions[m] = _version(m, trained_through, fingerprint, backtest)
