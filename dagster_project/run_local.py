@@ -1,5 +1,6 @@
-"""Materialise the ingestion assets for a list of days in this process, recorded in DAGSTER_HOME so
-the runs show up in the Dagster UI (what `hasiru run` uses; production runs come from schedules and sensors)."""
+"""Run the platform's assets in this process as named Dagster jobs, recorded in DAGSTER_HOME so the runs
+show up in the Dagster UI under their job and the command that started them (what `hasiru run` and
+`hasiru transform` use; production runs come from schedules and sensors)."""
 
 from __future__ import annotations
 
@@ -17,8 +18,20 @@ class PipelineFailed(RuntimeError):
     pass
 
 
+def run_job(name: str, assets: list, what: str, progress: Callable[[str], None], *, trigger: str,
+            tags: dict[str, str] | None = None, run_config: dict | None = None, partition_key: str | None = None,
+            resources: dict | None = None) -> None:
+    """Materialise `assets` as the job `name` (not Dagster's __ephemeral_asset_job__), tagged with the command
+    that started it and this process (hasiru/recovery.py marks the run failed if the process dies)."""
+    defs = dg.Definitions(jobs=[dg.define_asset_job(name=name)], assets=assets, resources=resources)
+    job = defs.resolve_job_def(name)
+    result = job.execute_in_process(run_config=run_config or QUIET, instance=dg.DagsterInstance.get(), raise_on_error=False,
+                                    partition_key=partition_key, tags={**run_tags(), "hasiru/trigger": trigger, **(tags or {})})
+    _report(result, what, progress)
+
+
 def materialize_partitions(first: dt.date, last: dt.date, progress: Callable[[str], None], *,
-                           ingest: bool = True, transform: bool = True) -> None:
+                           ingest: bool = True, transform: bool = True, trigger: str = "hasiru run") -> None:
     """One Dagster run over the days first..last: ingestion (with the bronze suites), dbt and the lake
     export, the silver suites, and the serving publish, which any failed blocking check stops."""
     from dagster_project.delivery.serving import serving_db
@@ -27,15 +40,12 @@ def materialize_partitions(first: dt.date, last: dt.date, progress: Callable[[st
     from dagster_project.transform.silver_checks import silver_ge_suites
 
     recover(progress)  # what a killed earlier run left: half-built files, a dbt still running, runs left STARTED
-    instance = dg.DagsterInstance.get()
     assets = (INGESTION_ASSETS if ingest else []) + ([hasiru_dbt_assets, silver_ge_suites, serving_db] if transform else [])
-    tags = {**run_tags(), "hasiru/trigger": "hasiru run", "dagster/asset_partition_range_start": first.isoformat(),
-            "dagster/asset_partition_range_end": last.isoformat()}
+    name = "daily_pipeline" if ingest and transform else ("ingest" if ingest else "transform")
     what = " + ".join((["ingestion"] if ingest else []) + (["dbt build + lake export + serving publish"] if transform else []))
-    progress(f"{what} for {first}..{last} (one Dagster run)")
-    result = dg.materialize(assets, instance=instance, run_config=QUIET, raise_on_error=False, tags=tags,
-                            resources={"dbt": hasiru_dbt_resource})
-    _report(result, f"{first}..{last}", progress)
+    progress(f"{what} for {first}..{last} (Dagster job {name})")
+    run_job(name, assets, f"{first}..{last}", progress, trigger=trigger, resources={"dbt": hasiru_dbt_resource},
+            tags={"dagster/asset_partition_range_start": first.isoformat(), "dagster/asset_partition_range_end": last.isoformat()})
 
 
 def materialize_ml_and_delivery(last: dt.date, progress: Callable[[str], None]) -> None:
@@ -47,15 +57,13 @@ def materialize_ml_and_delivery(last: dt.date, progress: Callable[[str], None]) 
     from dagster_project.ml.advisories import advisory_verification, farm_advisories
     from dagster_project.ml.forecasts import price_forecasts
 
-    instance = dg.DagsterInstance.get()
-    tags = {**run_tags(), "hasiru/trigger": "hasiru run"}
-    progress("price forecasts + farm advisories (one Dagster run)")
-    _report(dg.materialize([price_forecasts, farm_advisories, advisory_verification], instance=instance, run_config=QUIET, raise_on_error=False,
-                           tags=tags), "forecasts and advisories", progress)
-    progress(f"SMS outbox + serving publish for {last} (one Dagster run)")
+    progress("price forecasts + farm advisories (Dagster job forecasts_and_advice)")
+    run_job("forecasts_and_advice", [price_forecasts, farm_advisories, advisory_verification], "forecasts and advisories",
+            progress, trigger="hasiru run")
+    progress(f"SMS outbox + serving publish for {last} (Dagster job delivery)")
     config = {**QUIET, "ops": {"delivery__sms_outbox": {"config": {"force_digests": True, "as_scheduled": True}}}}
-    _report(dg.materialize([sms_outbox, serving_db], instance=instance, run_config=config, raise_on_error=False,
-                           partition_key=last.isoformat(), tags=tags), f"delivery {last}", progress)
+    run_job("delivery", [sms_outbox, serving_db], f"delivery {last}", progress, trigger="hasiru run", run_config=config,
+            partition_key=last.isoformat())
 
 
 def _report(result: dg.ExecuteInProcessResult, what: str, progress: Callable[[str], None]) -> None:

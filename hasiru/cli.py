@@ -120,7 +120,7 @@ def transform(first: dt.date | None, last: dt.date | None) -> None:
     unloaded = [t for s in SOURCES.values() for t in s.targets if not delta_io.exists(table(t))]
     if unloaded:
         raise click.UsageError(f"bronze is not loaded yet ({', '.join(unloaded[:3])}...): run `hasiru ingest` first")
-    materialize_partitions(first or days[0], last or days[-1], console.progress, ingest=False)
+    materialize_partitions(first or days[0], last or days[-1], console.progress, ingest=False, trigger="hasiru transform")
     _print_summary()
 
 

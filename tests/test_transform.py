@@ -282,36 +282,19 @@ class LakeReads:
         return out
 
 
-def test_every_job_reads_exactly_the_tables_it_declares(world, monkeypatch):
-    """The Dagster deps of advice, forecasts, digests and the publish come from each job's READS: here each job
-    runs, and what it read must be what it declared (besides its own outputs)."""
-    from ml.advisories import run as advisories
-    from ml.forecast import run as forecasts
-    from serving import publish
-    from sms import digest
-
-    reads = LakeReads(monkeypatch)
-    advisories.run(days=[DAY3])
-    assert reads.take() == set(advisories.READS)
-    advisories.verify()
-    assert reads.take() == set(advisories.VERIFY_READS)
-    forecasts.run(n_cutoffs=1, step_days=30, wanted=("naive",))
-    own = {f"gold.{t}" for t in ("price_forecasts", "price_forecast_backtests", "price_forecast_champions",
-                                  "price_forecast_models", "price_forecast_vs_actual")}
-    assert reads.take() - own == set(forecasts.READS)
-    digest.build(DAY3, digests=True)
-    assert reads.take() == set(digest.READS)
-    publish.publish()
-    assert reads.take() == set(publish.reads())
-    # and the Dagster graph says the same
+def test_runs_are_recorded_under_their_job_and_command(world):
     import dagster as dg
 
-    from dagster_project.definitions import defs
+    from dagster_project.instance import prepare_dagster_home
 
-    graph = defs.resolve_asset_graph()
-    for key, declared in ((["gold", "farm_advisories"], advisories.READS), (["delivery", "sms_outbox"], digest.READS)):
-        parents = {"/".join(k.path) for k in graph.get(dg.AssetKey(key)).parent_keys}
-        assert parents == {n.replace(".", "/", 1) for n in declared}, key
+    prepare_dagster_home()
+    runs = dg.DagsterInstance.get().get_runs()
+    assert runs and {r.job_name for r in runs} <= {"daily_pipeline", "transform", "forecasts_and_advice", "delivery"}
+    first = runs[-1]  # the world's build: ingestion to publish over the three days
+    assert first.job_name == "daily_pipeline" and first.tags["hasiru/trigger"] == "hasiru run"
+    assert (first.tags["dagster/asset_partition_range_start"], first.tags["dagster/asset_partition_range_end"]) == (
+        DAY1.isoformat(), DAY3.isoformat())
+    assert first.tags["hasiru/pid"].isdigit() and first.status == dg.DagsterRunStatus.SUCCESS
 
 
 def test_readers_never_see_a_half_published_database(world):
@@ -382,3 +365,36 @@ def test_dbt_docs_generate_and_failing_test_rows_are_findable(world):
         assert any(name.startswith("unique_combination_fct_mandi") for name in audit), audit
     finally:
         con.close()
+
+
+def test_every_job_reads_exactly_the_tables_it_declares(world, monkeypatch):
+    """The Dagster deps of advice, forecasts, digests and the publish come from each job's READS: here each job
+    runs, and what it read must be what it declared (besides its own outputs). Last in this module: it adds
+    forecasts and advice to the shared world."""
+    from ml.advisories import run as advisories
+    from ml.forecast import run as forecasts
+    from serving import publish
+    from sms import digest
+
+    reads = LakeReads(monkeypatch)
+    advisories.run(days=[DAY3])
+    assert reads.take() == set(advisories.READS)
+    advisories.verify()
+    assert reads.take() == set(advisories.VERIFY_READS)
+    forecasts.run(n_cutoffs=1, step_days=30, wanted=("naive",))
+    own = {f"gold.{t}" for t in ("price_forecasts", "price_forecast_backtests", "price_forecast_champions",
+                                  "price_forecast_models", "price_forecast_vs_actual")}
+    assert reads.take() - own == set(forecasts.READS)
+    digest.build(DAY3, digests=True)
+    assert reads.take() == set(digest.READS)
+    publish.publish()
+    assert reads.take() == set(publish.reads())
+    # and the Dagster graph says the same
+    import dagster as dg
+
+    from dagster_project.definitions import defs
+
+    graph = defs.resolve_asset_graph()
+    for key, declared in ((["gold", "farm_advisories"], advisories.READS), (["delivery", "sms_outbox"], digest.READS)):
+        parents = {"/".join(k.path) for k in graph.get(dg.AssetKey(key)).parent_keys}
+        assert parents == {n.replace(".", "/", 1) for n in declared}, key

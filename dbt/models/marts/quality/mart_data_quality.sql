@@ -2,7 +2,7 @@
 -- whether the source delivered, how fresh the load was, row accounting, completeness, the silver
 -- rules that changed or dropped rows, and how many of the day's checks failed.
 with log as (
-    select * from {{ source('ops', 'load_log') }}
+    select * from {{ ref('int_ops__load_log') }}
 ),
 
 span as (
