@@ -146,3 +146,12 @@ def test_two_digit_years_in_monthly_files_are_read_like_four_digit_ones():
     assert t2.num_rows == t4.num_rows > 0 and rej2.num_rows == rej4.num_rows
     assert t2["arrival_date"].to_pylist() == t4["arrival_date"].to_pylist()
     assert all("not a date" not in r for r in rej2["reason"].to_pylist())
+
+
+def test_a_blank_date_never_comes_from_the_market_before():
+    _, t, rej = parse(HEADER + "Kolar,02/11/2026,10,Hybrid,1000,1200,1100,\n"
+                      "Malur,,4,Hybrid,900,1100,1000,\n"  # names its market, no date: quarantined
+                      ",,,Local,800,1000,900,\n")  # Malur's second variety: Kolar's date is not Malur's
+    assert [(r["market"], r["variety"]) for r in t.to_pylist()] == [("Kolar", "Hybrid")]
+    why = reasons(rej)
+    assert why[3] == "arrival_date: missing" and "no row of its market's block" in why[4]

@@ -85,9 +85,10 @@ def stage(data: bytes, file_name: str) -> Staged:
 
 
 def _fill_down(values: pa.Array, name: str, blank: np.ndarray, file_idx: np.ndarray, line_no: np.ndarray,
-               rejected: np.ndarray, issues: RowIssues) -> pa.Array:
+               rejected: np.ndarray, issues: RowIssues) -> tuple[pa.Array, np.ndarray]:
     """Fill the `blank` rows from the nearest named row above, within each file, never across a
-    rejected row (it may have named something new) nor from one file into the next."""
+    rejected row (it may have named something new) nor from one file into the next. Also returns, per
+    row, where its value came from (file-and-line order; -1: nowhere)."""
     seq = file_idx.astype(np.int64) * 10**10 + line_no  # one ordering over all files
     named = pc.is_valid(values).to_numpy(zero_copy_only=False)
     named_at = pc.fill_null_forward(pa.array(np.where(named, seq, 0), pa.int64(), mask=~named))
@@ -98,7 +99,7 @@ def _fill_down(values: pa.Array, name: str, blank: np.ndarray, file_idx: np.ndar
         crossed = (np.searchsorted(rejected, seq) - np.searchsorted(rejected, src, side="right")) > 0
         issues.flag(pa.array(blank & crossed & (src >= 0)), f"{name}: blank, and the row that would name it was rejected")
     filled = pc.fill_null_forward(values)
-    return pc.if_else(pa.array(blank), filled, values)
+    return pc.if_else(pa.array(blank), filled, values), src
 
 
 def validate(staged: list[Staged], today: dt.date) -> ParsedFile:
@@ -125,7 +126,7 @@ def validate(staged: list[Staged], today: dt.date) -> ParsedFile:
     export_rows = pc.equal(fmt, "agmarknet_export").to_numpy(zero_copy_only=False) if n else np.zeros(0, bool)
     if export_rows.any():
         continues = export_rows & pc.is_null(market).to_numpy(zero_copy_only=False)
-        market = _fill_down(market, "market", export_rows, file_idx, line_no, rejected, issues)
+        market, market_from = _fill_down(market, "market", export_rows, file_idx, line_no, rejected, issues)
         blank_date = continues & pc.is_null(date_text).to_numpy(zero_copy_only=False)
         if blank_date.any():
             above = np.concatenate([[-1], np.arange(n - 1)])
@@ -134,7 +135,10 @@ def validate(staged: list[Staged], today: dt.date) -> ParsedFile:
             same_variety &= blank_date & (above >= 0) & (np.roll(file_idx, 1) == file_idx)
             issues.flag(pa.array(same_variety), "arrival_date: blank, and the row above is the same variety "
                                                 "(not a second variety of that market and day)")
-            date_text = _fill_down(date_text, "arrival_date", blank_date, file_idx, line_no, rejected, issues)
+            date_text, date_from = _fill_down(date_text, "arrival_date", blank_date, file_idx, line_no, rejected, issues)
+            # the date must come from the row's own market block, never from the market before it
+            issues.flag(pa.array(blank_date & (date_from < market_from)),
+                        "arrival_date: blank, and no row of its market's block above it has a date")
     issues.flag(pc.is_null(market), "market: missing")
     arrival_date = to_date(date_text, "arrival_date", issues, DATE_FORMATS, required_=True, not_after=today)
     arrivals_t = to_float(col(2), "arrivals_tonnes", issues, lo=0)
