@@ -116,6 +116,20 @@ def decode_lines(data: bytes, name: str) -> tuple[list[tuple[int, str]], list[tu
     return [(int(n), ln) for n, ln in zip(numbers, lines) if ln.strip()], c.bad
 
 
+def _text(value):
+    """A lone surrogate (a JSON escape such as \\ud800 with no pair) becomes U+FFFD, like any other byte
+    that is not text: Arrow cannot store it, and the record that uses it is quarantined for it."""
+    if isinstance(value, str):
+        return value.encode("utf-16", "surrogatepass").decode("utf-16", "replace") if not value.isascii() else value
+    if isinstance(value, list):
+        return [_text(v) for v in value]
+    return value
+
+
+def _object(pairs: list[tuple[str, object]]) -> dict:
+    return {_text(k): _text(v) for k, v in pairs}
+
+
 def _number(text: str):
     """A JSON integer past int64 stays its text (typed later, with a reason) instead of Python's 4,300-digit error."""
     return int(text) if len(text) <= 18 else text
@@ -131,7 +145,7 @@ def load_json(data: bytes, name: str):
         raise FileRejected(f"{name}: JSON nested {depth:,} levels deep (more than {MAX_JSON_DEPTH}): not a payload we land")
     try:
         # strict=False: a control character inside a string is the record's problem, not the file's
-        return json.loads(text, strict=False, parse_int=_number)
+        return _text(json.loads(text, strict=False, parse_int=_number, object_pairs_hook=_object))
     except json.JSONDecodeError as exc:
         raise FileRejected(f"{name}: invalid JSON (truncated?) at line {exc.lineno} column {exc.colno}: {exc.msg}") from exc
 

@@ -18,7 +18,7 @@ from lake.tables import SHC_CLASS_COLUMNS
 NOW = dt.datetime(2026, 11, 26, 6, 0, tzinfo=dt.timezone.utc)  # the load's clock (tests' `now` fixture)
 CLASSES = ("valid", "embedded_header", "empty", "truncated", "utf16", "utf16_no_bom", "latin1_line", "bom", "nul", "column_count", "header",
            "numbers", "dates", "impossible_dates", "ranges", "future", "duplicates", "redelivery", "huge_line",
-           "huge_field", "long_key", "unbalanced_quote", "bare_cr", "huge_integers", "deep_nesting", "binary", "truncated_timestamp")
+           "huge_field", "long_key", "unbalanced_quote", "bare_cr", "huge_integers", "deep_nesting", "binary", "truncated_timestamp", "lone_surrogate")
 HUGE_LINE = 20 * 1024 * 1024
 HUGE_FIELD = 130 * 1024  # past the csv module's 128 KiB field limit
 LONG_KEY = 200_000
@@ -247,6 +247,7 @@ class JsonFormat:
             data = self.file(self.rows + [rec]).replace(b"LONGKEY", b"K" * LONG_KEY)
             if cls == "huge_integers":
                 data = data.replace(b'"HUGEINT"', b"9" * 401)
+            data = data.replace(b"SURROGATE", b"\\ud800")  # a lone surrogate escape: valid JSON, not text
             # a quote inside a JSON string is just a character: that record is valid and kept
             out.append(c(cls, data, v + (reason is None), reason=reason))
         return out
@@ -263,6 +264,7 @@ JSON_FORMATS = [
                 "ranges": (_response("5756", humidity=180), "above 100"),
                 "long_key": (_response("LONGKEY"), "more than the 4,096"),
                 "huge_integers": (_response("5756", humidity="HUGEINT"), "finite"),
+                "lone_surrogate": (_response("57SURROGATE56"), "not valid text"),
                 "unbalanced_quote": (_response('"5756'), None)},
                lambda: {**_response("5757"), "note": "UNUSED"}),
     JsonFormat("agmarknet_api", "mandi_prices", "api_{cls}.json", _api,
@@ -276,6 +278,7 @@ JSON_FORMATS = [
                 "future": (_record("Malur", arrival_date="30/11/2026"), "in the future"),
                 "long_key": (_record("LONGKEY"), "more than the 4,096"),
                 "huge_integers": (_record("Malur", modal_price="HUGEINT"), "finite"),
+                "lone_surrogate": (_record("MaSURROGATElur"), "not valid text"),
                 "unbalanced_quote": (_record('"Malur'), None)},
                lambda: _record("Bangarpet", grade="UNUSED")),
 ]
