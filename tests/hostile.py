@@ -18,7 +18,8 @@ from lake.tables import SHC_CLASS_COLUMNS
 NOW = dt.datetime(2026, 11, 26, 6, 0, tzinfo=dt.timezone.utc)  # the load's clock (tests' `now` fixture)
 CLASSES = ("valid", "embedded_header", "empty", "truncated", "utf16", "utf16_no_bom", "latin1_line", "bom", "nul", "column_count", "header",
            "numbers", "dates", "impossible_dates", "ranges", "future", "duplicates", "redelivery", "huge_line",
-           "huge_field", "long_key", "unbalanced_quote", "bare_cr", "huge_integers", "deep_nesting", "binary", "truncated_timestamp", "lone_surrogate")
+           "huge_field", "long_key", "unbalanced_quote", "bare_cr", "huge_integers", "deep_nesting", "binary", "truncated_timestamp",
+           "lone_surrogate")
 HUGE_LINE = 20 * 1024 * 1024
 HUGE_FIELD = 130 * 1024  # past the csv module's 128 KiB field limit
 LONG_KEY = 200_000
