@@ -7,11 +7,14 @@ A killed `hasiru run`/`transform`/`publish` (SIGKILL, OOM, a lost machine) can l
   before it armed that, or from an older release) is stopped here;
 - Dagster runs of this platform left STARTED for ever: each carries its process id (`hasiru/pid`),
   and a run whose process is gone is marked failed, saying so.
+It also prunes what every dbt run leaves: dagster-dbt writes one `dbt/target/hasiru_dbt-<run>` folder
+(compiled SQL, logs) per invocation; the newest KEEP_DBT_RUNS stay, older ones idle for an hour go.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import socket
 import time
@@ -22,6 +25,7 @@ from hasiru.config import REPO_ROOT, settings
 
 PID_TAG, HOST_TAG = "hasiru/pid", "hasiru/host"
 OLD_BUILDING_S = 3600  # a .building file without a pid in its name (older releases): stale after an hour
+KEEP_DBT_RUNS = 10  # dbt run folders kept for debugging (a failed run's dbt.log)
 
 
 def alive(pid: int) -> bool:
@@ -47,6 +51,12 @@ def stale_building_files(serving_dir: Path) -> list[Path]:
         if (pid is not None and not alive(pid)) or (pid is None and time.time() - p.stat().st_mtime > OLD_BUILDING_S):
             out.append(p)
     return out
+
+
+def old_dbt_runs(target: Path, keep: int = KEEP_DBT_RUNS) -> list[Path]:
+    """dagster-dbt's per-run folders beyond the newest `keep`, untouched for an hour (so never a live run's)."""
+    runs = sorted((p for p in target.glob("hasiru_dbt-*") if p.is_dir()), key=lambda p: p.stat().st_mtime, reverse=True)
+    return [p for p in runs[keep:] if time.time() - p.stat().st_mtime > OLD_BUILDING_S]
 
 
 def orphaned_dbt(project_dir: Path) -> list[int]:
@@ -82,12 +92,15 @@ def run_tags() -> dict[str, str]:
 
 def recover(progress: Callable[[str], None] = lambda _: None, *, dagster: bool = True) -> dict[str, int]:
     """Clear what killed runs left; returns what was cleared, per kind."""
-    done = {"building_files": 0, "dbt_processes": 0, "dagster_runs": 0}
+    done = {"building_files": 0, "dbt_processes": 0, "dagster_runs": 0, "old_dbt_run_folders": 0}
     for p in stale_building_files(settings().serving_dir):
         p.unlink(missing_ok=True)
         done["building_files"] += 1
         progress(f"recovery: removed {p.name} (its publish was killed)")
     dbt_dir = REPO_ROOT / "dbt"
+    for p in old_dbt_runs(dbt_dir / "target"):
+        shutil.rmtree(p, ignore_errors=True)
+        done["old_dbt_run_folders"] += 1
     for pid in orphaned_dbt(dbt_dir):
         os.kill(pid, signal.SIGTERM)
         for _ in range(50):

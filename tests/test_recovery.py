@@ -100,3 +100,16 @@ def test_an_orphaned_dbt_in_our_project_is_stopped(lake_env):
     assert recovery.recover(dagster=False)["dbt_processes"] == 1
     assert not recovery.alive(orphans[0]) or Path(f"/proc/{orphans[0]}/stat").read_text().split()[2] == "Z"
     assert recovery.orphaned_dbt(ROOT / "dbt") == []
+
+
+def test_old_dbt_run_folders_are_pruned_and_recent_ones_kept(tmp_path):
+    target = tmp_path / "target"
+    for i in range(15):
+        run = target / f"hasiru_dbt-{i:03d}"
+        (run / "compiled").mkdir(parents=True)
+        (run / "dbt.log").write_text("log")
+        age = 2 * 3600 + (15 - i) * 60 if i < 13 else 60  # the two newest: a minute old (maybe still running)
+        os.utime(run, (time.time() - age,) * 2)
+    old = recovery.old_dbt_runs(target, keep=10)
+    assert sorted(p.name for p in old) == [f"hasiru_dbt-{i:03d}" for i in range(5)]  # beyond the newest 10
+    assert recovery.old_dbt_runs(target, keep=1)[0].name == "hasiru_dbt-012" and len(recovery.old_dbt_runs(target, keep=1)) == 13
