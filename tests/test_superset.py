@@ -109,7 +109,14 @@ def test_each_dashboard_renders_in_headless_chromium_without_chart_errors(supers
         driver.find_element(By.CSS_SELECTOR, "input[name='username'], #username").send_keys("analyst")
         driver.find_element(By.CSS_SELECTOR, "input[name='password'], #password").send_keys(sp.password("analyst"))
         driver.find_element(By.CSS_SELECTOR, "button[type='submit'], input[type='submit']").click()
-        wait.until(lambda d: "/login" not in d.current_url)
+        from selenium.common.exceptions import TimeoutException
+
+        try:
+            wait.until(lambda d: "/login" not in d.current_url)
+        except TimeoutException:  # say why (a flash message, a 429, a server error), not just "timeout"
+            log = (sp.home() / "superset.log").read_text(errors="replace")[-3000:]
+            raise AssertionError(f"still on {driver.current_url} after signing in: "
+                                 f"{driver.find_element(By.TAG_NAME, 'body').text[:500]!r}\nsuperset.log: {log}") from None
         for slug in ids["dashboards"]:
             driver.get(f"{url}/superset/dashboard/{slug}/")
             wait.until(ec.presence_of_element_located((By.CSS_SELECTOR, "[data-test='dashboard-grid'], .grid-container")))
