@@ -26,6 +26,15 @@ def _hash(password: str, salt: bytes) -> bytes:
     return hashlib.scrypt(password.encode(), salt=salt, n=N, r=R, p=P, dklen=32)
 
 
+def _save(users: dict, path: Path) -> None:
+    """Replace the users file atomically, owner-only."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(users, indent=1))
+    os.chmod(tmp, 0o600)
+    tmp.replace(path)
+
+
 def set_password(user_id: str, password: str, path: Path | None = None) -> None:
     if len(password) < 10:
         raise ValueError("a password needs at least 10 characters")
@@ -34,11 +43,7 @@ def set_password(user_id: str, password: str, path: Path | None = None) -> None:
     salt = secrets.token_bytes(16)
     users[user_id] = {"scrypt": f"{N}:{R}:{P}", "salt": base64.b64encode(salt).decode(),
                       "hash": base64.b64encode(_hash(password, salt)).decode()}
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(users, indent=1))
-    os.chmod(tmp, 0o600)
-    tmp.replace(path)
+    _save(users, path)
 
 
 def credential_id(user_id: str, path: Path | None = None) -> str | None:
@@ -64,10 +69,7 @@ def remove(user_id: str, path: Path | None = None) -> bool:
     users = json.loads(path.read_text()) if path.exists() else {}
     if users.pop(user_id, None) is None:
         return False
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(users, indent=1))
-    os.chmod(tmp, 0o600)
-    tmp.replace(path)
+    _save(users, path)
     return True
 
 
