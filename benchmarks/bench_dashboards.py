@@ -47,12 +47,13 @@ def fpo_app(farmers: int, members: int) -> None:
     from bench_delivery import build_lake
     from dashboards.fpo_app import auth
     from lake import delta_io
+    from lake.catalog import table as lake_table
     from lake.catalog import TableSpec
     from serving.publish import api_path, publish_api
     from sms import digest
 
     build_lake(farmers)
-    spec = TableSpec("silver.app__fpo_memberships", None, "")
+    spec = lake_table("silver.app__fpo_memberships")
     m = delta_io.read_arrow(spec)
     fpo = m["fpo_id"].to_pylist()
     big = sorted(set(fpo))[0]

@@ -54,7 +54,8 @@ def run_scale(farmers: int, days: int, work: Path) -> None:
     from ingestion.bronze import load_partition
     from ingestion.sources import SOURCES
     from lake import delta_io
-    from lake.catalog import TableSpec, all_tables
+    from lake.catalog import table as lake_table
+    from lake.catalog import all_tables
     from simulator.world import build_world
     from spark_jobs import sensors, session
     from transform import lake_export
@@ -63,7 +64,7 @@ def run_scale(farmers: int, days: int, work: Path) -> None:
     sim_s, _ = timed(lambda: build_world(work / "landing", 42, farmers, START, days))
     load_s, _ = timed(lambda: [load_partition(s, START + dt.timedelta(days=i)) for s in SOURCES for i in range(days)])
     bronze_rows = sum(delta_io.row_count(t) for t in all_tables())
-    sensor_rows = delta_io.row_count(TableSpec("bronze.sensor_readings", None, ""))
+    sensor_rows = delta_io.row_count(lake_table("bronze.sensor_readings"))
     print(f"\n## {farmers:,} farmers x {days} days: {bronze_rows:,} bronze rows, {sensor_rows:,} sensor points "
           f"(simulated in {sim_s:.0f} s, loaded in {load_s:.0f} s)", flush=True)
 
@@ -73,7 +74,7 @@ def run_scale(farmers: int, days: int, work: Path) -> None:
     emb_sensors, _ = timed(lambda: (dbt(["run", "--full-refresh", "--select", *SENSOR_MODELS], env),
                                     lake_export.export(models=SENSOR_MODELS)))
     emb_marts, _ = timed(lambda: (dbt(["build", "--full-refresh", "--exclude", *SENSOR_MODELS], env), lake_export.export()))
-    daily = delta_io.row_count(TableSpec("gold.fct_sensor_daily", None, ""))
+    daily = delta_io.row_count(lake_table("gold.fct_sensor_daily"))
     print(f"embedded: sensor silver + rollups {emb_sensors:.1f} s ({daily:,} sensor-days); "
           f"marts (dbt build of the other models + tests, export) {emb_marts:.1f} s", flush=True)
 
@@ -87,7 +88,7 @@ def run_scale(farmers: int, days: int, work: Path) -> None:
     env = {**os.environ, **dbt_env(), "BENCH_TARGET": str(work / "target_spark")}
     exclude = sorted(m.model for m in lake_export.spark_job_models())
     sp_marts, _ = timed(lambda: dbt(["build", "--exclude", *exclude], env))
-    assert delta_io.row_count(TableSpec("gold.fct_sensor_daily", None, "")) == daily
+    assert delta_io.row_count(lake_table("gold.fct_sensor_daily")) == daily
     os.environ.pop("HASIRU_ENGINE")
     print(f"spark (local[*], session start {start_s:.1f} s not counted): sensor silver + rollups {sp_sensors:.1f} s "
           f"(ratio {sp_sensors / emb_sensors:.2f}); marts (dbt-spark build incl. its JVM start) {sp_marts:.1f} s "

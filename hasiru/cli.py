@@ -183,11 +183,15 @@ def recover() -> None:
 
 @cli.command()
 def prepare() -> None:
-    """Prepare what later steps need offline: the dbt manifest (dbt parse); check the SMS templates. Set-up runs this."""
+    """Prepare what later steps need offline: dbt's bronze sources from the catalogue, the dbt manifest (dbt parse);
+    check the SMS templates. Set-up runs this."""
     import subprocess
 
+    from transform import dbt_sources
     from transform.dbt_env import DBT_PROJECT_DIR, dbt_env, manifest_path
 
+    for path in dbt_sources.write():
+        click.echo(f"dbt sources regenerated from the catalogue: {path}")
     done = subprocess.run([str(Path(sys.executable).parent / "dbt"), "parse", "--quiet"], cwd=DBT_PROJECT_DIR,
                           env={**os.environ, **dbt_env()})
     if done.returncode != 0:
@@ -270,13 +274,10 @@ def _print_summary() -> None:
     from lake import delta_io
     from lake.catalog import LOAD_LOG, all_tables
 
-    from lake.catalog import TableSpec
     from serving.publish import serving_path
-    from transform.lake_export import model_tables
 
     s = settings()
     rows = [(spec.name, delta_io.row_count(spec)) for spec in all_tables()]
-    rows += [(m.spec_name, delta_io.row_count(TableSpec(m.spec_name, None, ""))) for m in model_tables()]
     click.echo("\nLake tables (Delta) at " + s.lake_uri)
     click.echo(console.table(sorted(r for r in rows if r[1] or not r[0].startswith("bronze.quarantine")), ("table", "rows")))
     log = delta_io.read_arrow(LOAD_LOG).to_pylist()

@@ -10,7 +10,7 @@ from collections.abc import Iterable
 import duckdb
 
 from lake import delta_io
-from lake.catalog import TableSpec, all_tables
+from lake.catalog import all_tables, table
 
 
 def view_name(table: str) -> str:
@@ -20,14 +20,8 @@ def view_name(table: str) -> str:
 
 def connect(tables: Iterable[str] | None = None) -> duckdb.DuckDBPyConnection:
     """Views over `tables` (catalogue names, `layer.table`); None: every table (ad-hoc use)."""
-    from transform.lake_export import model_tables
-
     con = duckdb.connect()
-    specs = all_tables() + [TableSpec(m.spec_name, None, "") for m in model_tables()]
-    if tables is not None:
-        wanted = set(tables)
-        known = {s.name: s for s in specs}
-        specs = [known.get(n) or TableSpec(n, None, "") for n in sorted(wanted)]
+    specs = all_tables() if tables is None else [table(n) for n in sorted(set(tables))]
     for spec in specs:
         if spec.schema is not None or delta_io.exists(spec):
             delta_io.duckdb_relation(spec, con).create_view(view_name(spec.name))

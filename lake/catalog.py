@@ -1,152 +1,143 @@
-"""Every lake table, declared once: name, layer, Arrow schema, partitioning, key, description.
+"""The catalogue: every lake table, looked up in one place (`table("bronze.mandi_prices")`).
 
-Readers and writers look tables up here (`table("bronze.mandi_prices")`) and never spell a path
-or a schema themselves. Bronze tables carry the load metadata columns below; each source family
-has a quarantine table with one shared schema.
+Two kinds of declaration, each written once:
+- what Python writes (bronze, quarantine, ops, the ML and delivery tables): `lake/tables.py`;
+- silver and gold, which dbt builds: the models' YAML (`dbt/models/**/_*__models.yml`: description,
+  `meta.key`, `meta.lake_partition_by`, `meta.audience`, `meta.personal_data`), read here from dbt's
+  manifest (`hasiru prepare` writes it).
+
+Readers and writers take specs from here and never spell a path or a schema themselves; the
+analysts' serving file publishes exactly the tables whose audience is `analyst`.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import json
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
 
-import pyarrow as pa
+from lake import tables as _declared
+from lake.spec import LOAD_METADATA, QUARANTINE_SCHEMA, UTC_TS, TableSpec
 
-UTC_TS = pa.timestamp("us", tz="UTC")
+__all__ = ["LOAD_LOG", "LOAD_METADATA", "QUARANTINE_SCHEMA", "SOURCE_FAMILIES", "UTC_TS", "ModelTable", "TableSpec",
+           "UnknownTableError", "all_tables", "lake_name", "model_tables", "quarantine_table", "table"]
 
-
-@dataclass(frozen=True)
-class TableSpec:
-    name: str  # "<layer>.<table>"
-    schema: pa.Schema
-    description: str
-    partition_by: tuple[str, ...] = ()
-    key: tuple[str, ...] = ()
-    source: str | None = None  # source family, for bronze and quarantine tables
-    columns_doc: dict[str, str] = field(default_factory=dict)
-
-    @property
-    def layer(self) -> str:
-        return self.name.split(".", 1)[0]
-
-    @property
-    def short_name(self) -> str:
-        return self.name.split(".", 1)[1]
-
-    @property
-    def path(self) -> str:
-        """Location relative to the lake root: <layer>/<table>."""
-        return f"{self.layer}/{self.short_name}"
-
-    @property
-    def payload_columns(self) -> list[str]:
-        """Columns parsed from the source (bronze), i.e. without the load metadata."""
-        meta = set(LOAD_METADATA.names)
-        return [n for n in self.schema.names if n not in meta]
+SOURCE_FAMILIES = _declared.SOURCE_FAMILIES
+LOAD_LOG = _declared.LOAD_LOG
+MODEL_LAYERS = ("silver", "gold")
 
 
-# Added to every bronze row: where it came from and which load wrote it.
-LOAD_METADATA = pa.schema(
-    [
-        ("source_file", pa.string()),  # path of the landing file, relative to the landing root
-        ("source_row", pa.int64()),  # 1-based line (CSV, line protocol) or record number (JSON)
-        ("load_id", pa.string()),
-        ("loaded_at", UTC_TS),
-        ("landing_date", pa.date32()),  # the landing folder's date = the Dagster partition (IST)
-    ]
-)
+def _index(specs: list[TableSpec]) -> dict[str, TableSpec]:
+    out: dict[str, TableSpec] = {}
+    for spec in specs:
+        if spec.name in out:
+            raise ValueError(f"table {spec.name} declared twice")
+        out[spec.name] = spec
+    return out
 
-QUARANTINE_SCHEMA = pa.schema(
-    [
-        ("source", pa.string()),
-        ("target_table", pa.string()),  # the bronze table the row was meant for (or the file's source)
-        ("source_file", pa.string()),
-        ("source_row", pa.int64()),  # null when the whole file is rejected
-        ("reason", pa.string()),
-        ("raw", pa.string()),  # the row as received (a file's head, for a rejected file)
-        ("load_id", pa.string()),
-        ("loaded_at", UTC_TS),
-        ("landing_date", pa.date32()),
-    ]
-)
 
-SOURCES = ("sensors", "weather", "mandi_prices", "soil_health", "crop_statistics", "app")
-
-_TABLES: dict[str, TableSpec] = {}
+_DECLARED = _index(_declared.DECLARED)
 
 
 class UnknownTableError(KeyError):
     def __str__(self) -> str:
-        return f"no table {self.args[0]!r} in the catalog; known: {', '.join(sorted(_TABLES))}"
+        known = sorted(_DECLARED) + [m.spec_name for m in _models_or_none() or ()]
+        return f"no table {self.args[0]!r} in the catalog; known: {', '.join(known)}"
 
 
-def register(spec: TableSpec) -> TableSpec:
-    if spec.name in _TABLES:
-        raise ValueError(f"table {spec.name} declared twice")
-    missing = [c for c in spec.partition_by + spec.key if c not in spec.schema.names]
-    if missing:
-        raise ValueError(f"{spec.name}: partition/key columns {missing} are not in its schema")
-    _TABLES[spec.name] = spec
-    return spec
+class ManifestMissing(FileNotFoundError):
+    def __str__(self) -> str:
+        return (f"dbt's manifest {self.args[0]} is missing, so silver and gold are unknown: "
+                "run `hasiru prepare` (or `hasiru run`, which does it first)")
+
+
+@dataclass(frozen=True)
+class ModelTable:
+    """A dbt model that is a lake table (meta.lake_layer silver or gold)."""
+
+    model: str  # dbt model name
+    relation: str  # "schema"."identifier" in the warehouse (its catalog name follows the file name)
+    spec: TableSpec
+    window_column: str | None  # the landing-day column a partitioned run filters on
+    spark_job: str | None  # on the Spark engine, the job that builds this table instead of dbt
+
+    @property
+    def spec_name(self) -> str:
+        return self.spec.name
+
+
+def lake_name(model: str, layer: str) -> str:
+    """silver: stg_sensors__readings -> silver.sensors__readings; gold keeps the model name."""
+    return f"{layer}.{model.removeprefix('stg_') if layer == 'silver' else model}"
+
+
+def manifest_path() -> Path:
+    from transform.dbt_env import manifest_path as path
+
+    return path()
+
+
+def model_tables(manifest: dict | None = None) -> list[ModelTable]:
+    if manifest is None:
+        return list(_manifest_models(str(manifest_path())))
+    return _models_from(manifest)
+
+
+@lru_cache(maxsize=4)
+def _manifest_models_cached(path: str, mtime_ns: int) -> tuple[ModelTable, ...]:
+    return tuple(_models_from(json.loads(Path(path).read_text())))
+
+
+def _manifest_models(path: str) -> tuple[ModelTable, ...]:
+    try:
+        mtime = Path(path).stat().st_mtime_ns
+    except FileNotFoundError:
+        raise ManifestMissing(path) from None
+    return _manifest_models_cached(path, mtime)
+
+
+def _models_or_none() -> tuple[ModelTable, ...] | None:
+    try:
+        return _manifest_models(str(manifest_path()))
+    except ManifestMissing:
+        return None
+
+
+def _models_from(manifest: dict) -> list[ModelTable]:
+    out = []
+    for node in manifest["nodes"].values():
+        meta = node.get("config", {}).get("meta", {}) or {}
+        layer = meta.get("lake_layer")
+        if node["resource_type"] != "model" or layer not in MODEL_LAYERS:
+            continue
+        spec = TableSpec(lake_name(node["name"], layer), None, node.get("description", ""),
+                         tuple(meta.get("lake_partition_by", ())), tuple(meta.get("key", ())),
+                         columns_doc={c: v.get("description", "") for c, v in (node.get("columns") or {}).items()},
+                         audience=meta.get("audience", "internal"), personal_data=bool(meta.get("personal_data", False)),
+                         written_by=f"dbt: {node.get('original_file_path', node['name'])}")
+        out.append(ModelTable(model=node["name"], relation=f'"{node["schema"]}"."{node["alias"]}"', spec=spec,
+                              window_column=meta.get("window_column"), spark_job=meta.get("spark_job")))
+    return sorted(out, key=lambda m: m.spec_name)
 
 
 def table(name: str) -> TableSpec:
-    try:
-        return _TABLES[name]
-    except KeyError:
-        raise UnknownTableError(name) from None
+    if name in _DECLARED:
+        return _DECLARED[name]
+    if name.split(".", 1)[0] in MODEL_LAYERS:
+        for m in _manifest_models(str(manifest_path())):
+            if m.spec_name == name:
+                return m.spec
+    raise UnknownTableError(name)
 
 
-def all_tables() -> list[TableSpec]:
-    return list(_TABLES.values())
-
-
-def bronze(name: str, source: str, fields: list[tuple[str, pa.DataType]], key: tuple[str, ...], description: str) -> TableSpec:
-    schema = pa.schema(fields + list(LOAD_METADATA))
-    return register(TableSpec(f"bronze.{name}", schema, description, ("landing_date",), key, source))
+def all_tables(models: bool = True) -> list[TableSpec]:
+    """Every table; `models=False`: only the ones Python declares (no manifest needed)."""
+    declared = list(_DECLARED.values())
+    if not models:
+        return declared
+    return declared + [m.spec for m in _manifest_models(str(manifest_path()))]
 
 
 def quarantine_table(source: str) -> TableSpec:
     return table(f"bronze.quarantine_{source}")
-
-
-for _source in SOURCES:
-    register(
-        TableSpec(
-            f"bronze.quarantine_{_source}",
-            QUARANTINE_SCHEMA,
-            f"Rows and files from the {_source} source that could not be parsed or broke a hard rule, "
-            "with the reason and where they were in the source.",
-            ("landing_date",),
-            (),
-            _source,
-        )
-    )
-
-LOAD_LOG = register(
-    TableSpec(
-        "ops.load_log",
-        pa.schema(
-            [
-                ("source", pa.string()),
-                ("source_file", pa.string()),
-                ("file_sha256", pa.string()),
-                ("file_bytes", pa.int64()),
-                ("rows_read", pa.int64()),
-                ("rows_written", pa.int64()),
-                ("rows_quarantined", pa.int64()),
-                ("status", pa.string()),  # loaded | rejected | duplicate
-                ("message", pa.string()),
-                ("load_id", pa.string()),
-                ("loaded_at", UTC_TS),
-                ("landing_date", pa.date32()),
-            ]
-        ),
-        "One row per landing file per load: the row accounting (rows_read = rows_written + "
-        "rows_quarantined) and what happened to the file.",
-        ("source",),
-        ("source", "source_file"),
-    )
-)
-
-# Import the source declarations so that importing the catalog registers every table.
-from lake import tables as _tables  # noqa: E402,F401

@@ -30,6 +30,13 @@ class SchemaMismatch(ValueError):
     """Data handed to a writer does not fit the table's declaration."""
 
 
+class MissingTable(FileNotFoundError):
+    """A dbt-built table (no declared schema to give an empty one) is not in the lake yet."""
+
+    def __str__(self) -> str:
+        return f"{self.args[0]} is not in the lake yet: run `hasiru transform` (or `hasiru run`) first"
+
+
 def table_uri(spec: TableSpec, lake_uri: str | None = None) -> str:
     return f"{(lake_uri or settings().lake_uri).rstrip('/')}/{spec.path}"
 
@@ -156,6 +163,8 @@ def read_arrow(spec: TableSpec, columns: list[str] | None = None, filter: pc.Exp
     """The table as Arrow (empty with the declared schema when it does not exist yet)."""
     dt_ = _open(spec)
     if dt_ is None:
+        if spec.schema is None:
+            raise MissingTable(spec.name)
         empty = spec.schema.empty_table()
         return empty.select(columns) if columns else empty
     dataset = dt_.to_pyarrow_dataset()
@@ -171,6 +180,8 @@ def duckdb_relation(spec: TableSpec, con):
     compare (duckdb-python issue 187). On object storage (no httpfs extension here) the Arrow dataset."""
     dt_ = _open(spec)
     if dt_ is None:
+        if spec.schema is None:
+            raise MissingTable(spec.name)
         return con.from_arrow(spec.schema.empty_table())
     if settings().lake_is_local:
         files = dt_.file_uris()

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from hasiru.config import ConfigError, storage_options
 from lake import delta_io
-from lake.catalog import TableSpec, all_tables
+from lake.catalog import all_tables, table
 
 DEFAULT_RETENTION_HOURS = 168
 
@@ -42,16 +42,13 @@ def retention_hours() -> int:
 
 def lake_tables() -> list[str]:
     """Every table the platform writes (declared in the catalog or built by dbt), by name."""
-    from transform.lake_export import model_tables
-
-    names = {t.name for t in all_tables()} | {m.spec_name for m in model_tables()}
-    return sorted(names)
+    return sorted(t.name for t in all_tables())
 
 
 def maintain_table(name: str, hours: int) -> TableMaintenance | None:
     from deltalake import DeltaTable
 
-    spec = TableSpec(name, None, "")
+    spec = table(name)
     if not delta_io.exists(spec):
         return None
     uri = delta_io.table_uri(spec)

@@ -1,16 +1,62 @@
-"""Bronze table declarations, one block per source family.
+"""Every lake table that Python writes, declared once: bronze (one block per source family), the
+quarantine and load log, and the ML and delivery tables. Silver and gold are dbt's models, declared
+in their YAML; `lake/catalog.py` looks up both.
 
 Bronze keeps the payload as sent (original meaning, typed only as far as parsing needs) plus
-the load metadata from `lake.catalog.LOAD_METADATA`.
+the load metadata from `lake.spec.LOAD_METADATA`.
 """
 
 from __future__ import annotations
 
 import pyarrow as pa
 
-from lake.catalog import UTC_TS, TableSpec, bronze, register
+from lake.spec import LOAD_METADATA, QUARANTINE_SCHEMA, UTC_TS, TableSpec
 
 F64, I64, STR, DATE, BOOL = pa.float64(), pa.int64(), pa.string(), pa.date32(), pa.bool_()
+
+DECLARED: list[TableSpec] = []  # in declaration order; lake/catalog.py indexes it
+
+# The source families: each lands files, fills bronze tables and has one quarantine table.
+SOURCE_FAMILIES: dict[str, str] = {
+    "sensors": "Field sensor readings (bronze), loaded from InfluxDB line protocol and CSV exports.",
+    "weather": "Weather provider payloads (bronze): observations and forecast vintages per block.",
+    "mandi_prices": "Agmarknet mandi prices (bronze), as exported.",
+    "soil_health": "Soil Health Card data (bronze).",
+    "crop_statistics": "District crop statistics (area, production, yield) as the government publishes them (bronze).",
+    "app": "The app's PostgreSQL tables as extracted (bronze): one row per extracted row version.",
+}
+PERSONAL_SOURCES = {"app", "soil_health"}  # rows name farmers or their farms
+
+
+def declare(spec: TableSpec) -> TableSpec:
+    DECLARED.append(spec)
+    return spec
+
+
+def bronze(name: str, source: str, fields: list[tuple[str, pa.DataType]], key: tuple[str, ...], description: str,
+           personal_data: bool | None = None) -> TableSpec:
+    schema = pa.schema(fields + list(LOAD_METADATA))
+    return declare(TableSpec(f"bronze.{name}", schema, description, ("landing_date",), key, source,
+                             personal_data=source in PERSONAL_SOURCES if personal_data is None else personal_data,
+                             written_by="ingestion/bronze.py"))
+
+
+for _source in SOURCE_FAMILIES:
+    declare(TableSpec(
+        f"bronze.quarantine_{_source}", QUARANTINE_SCHEMA,
+        f"Rows and files from the {_source} source that could not be parsed or broke a hard rule, "
+        "with the reason and where they were in the source.",
+        ("landing_date",), (), _source, personal_data=_source in PERSONAL_SOURCES, written_by="ingestion/bronze.py"))
+
+LOAD_LOG = declare(TableSpec(
+    "ops.load_log",
+    pa.schema([("source", STR), ("source_file", STR), ("file_sha256", STR), ("file_bytes", I64), ("rows_read", I64),
+               ("rows_written", I64), ("rows_quarantined", I64),
+               ("status", STR),  # loaded | rejected | duplicate
+               ("message", STR), ("load_id", STR), ("loaded_at", UTC_TS), ("landing_date", DATE)]),
+    "One row per landing file per load: the row accounting (rows_read = rows_written + "
+    "rows_quarantined) and what happened to the file.",
+    ("source",), ("source", "source_file"), written_by="ingestion/bronze.py"))
 
 # --- sensors: InfluxDB line protocol (and the ThingSpeak-style CSV export of older deployments)
 SENSOR_READINGS = bronze(
@@ -236,7 +282,7 @@ APP = {
 
 # --- gold, written by ml/forecast (not by dbt): price forecasts, their backtests and champions
 _ML_META = [("model_version", STR), ("generated_at", UTC_TS)]
-PRICE_FORECASTS = register(TableSpec(
+PRICE_FORECASTS = declare(TableSpec(
     "gold.price_forecasts",
     pa.schema([("series_id", STR), ("mandi_key", STR), ("commodity", STR), ("forecast_date", DATE), ("horizon", I64),
                ("yhat", F64), ("lo80", F64), ("hi80", F64), ("lo95", F64), ("hi95", F64), ("model", STR),
@@ -247,8 +293,8 @@ PRICE_FORECASTS = register(TableSpec(
     "errors) or random_walk (too few errors yet); note: why a model's forecast was replaced by the naive (guard). "
     "trained_through is the forecast origin (the run's last priced day), last_price_date the series' own. One row "
     "per series, model, origin and forecast day.",
-    (), ("series_id", "model", "trained_through", "forecast_date")))
-PRICE_FORECAST_BACKTESTS = register(TableSpec(
+    (), ("series_id", "model", "trained_through", "forecast_date"), audience="analyst", written_by="ml/forecast/run.py"))
+PRICE_FORECAST_BACKTESTS = declare(TableSpec(
     "gold.price_forecast_backtests",
     pa.schema([("series_id", STR), ("model", STR), ("cutoff", DATE), ("window", STR), ("mae", F64), ("mase", F64),
                ("rel_mae_naive", F64), ("rel_mae_seasonal_naive", F64), ("smape", F64),
@@ -256,8 +302,8 @@ PRICE_FORECAST_BACKTESTS = register(TableSpec(
     "Rolling-origin backtest scores per series, model, cutoff and horizon band (h1_7, h8_14, h15_30, h1_30): MAE "
     "(Rs/quintal), MASE (scaled by the in-sample one-step naive MAE), MAE relative to the naive and to the seasonal "
     "naive on the same days, sMAPE (%), coverage of the intervals the run would have published at that cutoff.",
-    (), ("series_id", "model", "cutoff", "window")))
-PRICE_FORECAST_CHAMPIONS = register(TableSpec(
+    (), ("series_id", "model", "cutoff", "window"), audience="analyst", written_by="ml/forecast/run.py"))
+PRICE_FORECAST_CHAMPIONS = declare(TableSpec(
     "gold.price_forecast_champions",
     pa.schema([("series_id", STR), ("champion_model", STR), ("reason", STR), ("champion_rel_mae_naive_h1_30", F64),
                ("champion_mase_h1_30", F64), ("naive_mase_h1_30", F64), ("champion_coverage80_h1_30", F64),
@@ -265,8 +311,8 @@ PRICE_FORECAST_CHAMPIONS = register(TableSpec(
     "The model chosen per series on backtests: the promoted model with the lowest MAE relative to the naive over "
     "days 1-30 if it beat the naive, else the naive (reason says which, or names the series rule: short, constant "
     "or gappy series). Per forecast origin.",
-    (), ("series_id", "trained_through")))
-PRICE_FORECAST_MODELS = register(TableSpec(
+    (), ("series_id", "trained_through"), audience="analyst", written_by="ml/forecast/run.py"))
+PRICE_FORECAST_MODELS = declare(TableSpec(
     "gold.price_forecast_models",
     pa.schema([("model_version", STR), ("model", STR), ("params", STR), ("trained_from", DATE), ("trained_through", DATE),
                ("data_fingerprint", STR), ("backtest_cutoffs", I64), ("backtest_step_days", I64),
@@ -277,17 +323,17 @@ PRICE_FORECAST_MODELS = register(TableSpec(
     "Model versions: parameters, training window, data fingerprint, backtest accuracy (median MAE relative to the "
     "naive, MASE; interval coverage per horizon band; all bands in `backtest`, JSON) and whether it was promoted "
     "(a model whose median relative MAE is not below the naive's is not used).",
-    (), ("model_version",)))
-PRICE_FORECAST_VS_ACTUAL = register(TableSpec(
+    (), ("model_version",), audience="analyst", written_by="ml/forecast/run.py"))
+PRICE_FORECAST_VS_ACTUAL = declare(TableSpec(
     "gold.price_forecast_vs_actual",
     pa.schema([("series_id", STR), ("model", STR), ("is_champion", BOOL), ("trained_through", DATE), ("forecast_date", DATE),
                ("horizon", I64), ("yhat", F64), ("lo80", F64), ("hi80", F64), ("lo95", F64), ("hi95", F64),
                ("interval_basis", STR), ("actual", F64), ("abs_error", F64), ("in_80", BOOL), ("in_95", BOOL)]),
     "Every stored forecast next to the actual modal price once it arrived (actual null until then).",
-    (), ("series_id", "model", "trained_through", "forecast_date")))
+    (), ("series_id", "model", "trained_through", "forecast_date"), audience="analyst", written_by="ml/forecast/run.py"))
 
 # --- gold, written by ml/advisories: one row per farm, day and advisory type
-FARM_ADVISORIES = register(TableSpec(
+FARM_ADVISORIES = declare(TableSpec(
     "gold.farm_advisories",
     pa.schema([("farm_id", STR), ("advisory_date", DATE), ("advisory_type", STR), ("severity", STR), ("reason_code", STR),
                ("amount_mm", F64), ("amount_litres_per_acre", F64), ("inputs", STR), ("model_version", STR),
@@ -295,9 +341,10 @@ FARM_ADVISORIES = register(TableSpec(
     "Advice per farm and day (irrigation first): severity, a reason code, the amount where one applies, the inputs "
     "it used (JSON) and the model version, so a digest or an analyst can explain it. Operational: keyed by the app's "
     "farm id for delivery, not an analyst mart.",
-    (), ("farm_id", "advisory_date", "advisory_type")))
+    (), ("farm_id", "advisory_date", "advisory_type"), audience="service", personal_data=True,
+    written_by="ml/advisories/run.py"))
 
-ADVISORY_VERIFICATION = register(TableSpec(
+ADVISORY_VERIFICATION = declare(TableSpec(
     "gold.advisory_verification",
     pa.schema([("check", STR), ("district", STR), ("week_start", DATE), ("advised", I64), ("events", I64), ("hits", I64),
                ("precision", F64), ("recall", F64), ("mae_mm", F64), ("n", I64), ("generated_at", UTC_TS)]),
@@ -305,11 +352,11 @@ ADVISORY_VERIFICATION = register(TableSpec(
     "irrigation_balance_vs_probe (the water balance before a trusted probe reset it, against the probe: precision and "
     "recall of 'stressed', depletion MAE in mm), rain_expected_vs_observed, pest_<threat> (alerts against farmers' "
     "reports within 14 days), weather_<kind> (severe forecasts against observed weather). No personal data: districts only.",
-    (), ("check", "district", "week_start")))
+    (), ("check", "district", "week_start"), audience="analyst", written_by="ml/advisories/verification.py"))
 
 # --- delivery, written by sms/: the SMS outbox (the only lake table with farmers' phone numbers besides
 # the app's bronze/silver copies) and the do-not-disturb scrub list
-SMS_OUTBOX = register(TableSpec(
+SMS_OUTBOX = declare(TableSpec(
     "ops.sms_outbox",
     pa.schema([("message_id", STR), ("farmer_id", STR), ("phone", STR), ("kind", STR), ("digest_date", DATE),
                ("template_id", STR), ("language", STR), ("text", STR), ("encoding", STR), ("segments", I64),
@@ -320,18 +367,18 @@ SMS_OUTBOX = register(TableSpec(
     "it may be sent and what became of it (queued, suppressed, sent, delivered, undelivered, rejected, failed). "
     "message_id is derived from farmer, kind and date, so a rerun never queues a second copy; it is also the "
     "gateway idempotency key.",
-    (), ("message_id",)))
-SMS_DND = register(TableSpec(
+    (), ("message_id",), personal_data=True, written_by="sms/digest.py"))
+SMS_DND = declare(TableSpec(
     "ops.sms_dnd",
     pa.schema([("phone", STR), ("source", STR), ("added_at", UTC_TS)]),
     "Numbers not to send to (the operator's NCPR do-not-disturb scrub and the platform's own list), E.164.",
-    (), ("phone",)))
+    (), ("phone",), personal_data=True, written_by="hasiru/cli_delivery.py (hasiru sms-dnd)"))
 
 # --- written by the pulling connectors (ingestion/connectors/)
-WATERMARKS = register(TableSpec(
+WATERMARKS = declare(TableSpec(
     "ops.source_watermarks",
     pa.schema([("source", pa.string()), ("stream", pa.string()), ("watermark", UTC_TS), ("watermark_key", pa.string()),
                ("updated_at", UTC_TS), ("detail", pa.string())]),
     "How far each connector has pulled each stream (an InfluxDB measurement, a PostgreSQL table, an API): the "
     "time up to which everything is landed, and for keyset pagination the last key at that time.",
-    (), ("source", "stream")))
+    (), ("source", "stream"), written_by="ingestion/connectors/"))

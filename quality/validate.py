@@ -11,7 +11,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from lake import delta_io
-from lake.catalog import TableSpec
+from lake.catalog import table as catalog_table
 from quality.suites import SUITES, SuiteContext
 
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")  # no usage reporting from an offline pipeline
@@ -48,8 +48,9 @@ class Outcome:
 def reference_sets() -> dict[str, list]:
     from hasiru.reference import commodities, geography
 
-    farms = delta_io.read_arrow(TableSpec("silver.app__farms", None, ""), columns=["farm_id"]) \
-        if delta_io.exists(TableSpec("silver.app__farms", None, "")) else pa.table({"farm_id": pa.array([], pa.string())})
+    spec = catalog_table("silver.app__farms")
+    farms = delta_io.read_arrow(spec, columns=["farm_id"]) if delta_io.exists(spec) \
+        else pa.table({"farm_id": pa.array([], pa.string())})
     return {"farm_ids": farms["farm_id"].to_pylist(), "commodities": commodities(),
             "block_codes": [b["block_code"] for b in geography().blocks]}
 
@@ -65,7 +66,7 @@ def _context():
 
 def validate(table: str, partitions: list[dt.date] | None = None, now: dt.datetime | None = None) -> Outcome:
     suite_def = SUITES[table]
-    spec = TableSpec(table, None, "")
+    spec = catalog_table(table)
     filt = None
     if partitions and suite_def.partition_column:
         filt = pc.field(suite_def.partition_column).isin(pa.array(partitions, pa.date32()))

@@ -24,16 +24,11 @@ from deltalake import DeltaTable
 from hasiru.config import settings, storage_options
 from hasiru.recovery import building_name
 from lake import delta_io
-from lake.catalog import table
-from transform.lake_export import model_tables
+from lake.catalog import TableSpec, all_tables
 
 SERVING_FILE = "hasiru_serving.duckdb"
 API_FILE = "hasiru_api.duckdb"
 API_TABLES_SQL = Path(__file__).with_name("api_tables.sql")
-# gold tables written by ml/ that analysts may read (no farm or farmer ids): the market ones, and the
-# advisories' verification (districts only)
-ANALYST_ML_TABLES = ("price_forecasts", "price_forecast_vs_actual", "price_forecast_backtests", "price_forecast_champions",
-                     "price_forecast_models", "advisory_verification")
 
 
 def serving_path() -> Path:
@@ -50,10 +45,14 @@ def api_reads() -> tuple[str, ...]:
     return tuple(sorted({f"{layer}.{name}" for layer, name in found}))
 
 
+def analyst_tables() -> list[TableSpec]:
+    """What the analysts' file holds: every table the catalogue gives the `analyst` audience (none with personal data)."""
+    return [spec for spec in all_tables() if spec.audience == "analyst"]
+
+
 def reads() -> tuple[str, ...]:
-    """Every table a publish reads: all gold marts dbt builds, the ML tables, and what the API's tables use."""
-    gold = [m.spec_name for m in model_tables() if m.spec_name.startswith("gold.")]
-    return tuple(dict.fromkeys(gold + [f"gold.{n}" for n in ANALYST_ML_TABLES] + list(api_reads())))
+    """Every table a publish reads: the analysts' tables and what the API's tables use."""
+    return tuple(dict.fromkeys([s.name for s in analyst_tables()] + list(api_reads())))
 
 
 def _build_and_swap(filename: str, build: Callable[[duckdb.DuckDBPyConnection], dict[str, int]]) -> dict:
@@ -79,14 +78,13 @@ def _build_and_swap(filename: str, build: Callable[[duckdb.DuckDBPyConnection], 
 
 def _gold_marts(progress: Callable[[str], None] | None):
     def build(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
-        s = settings()
         counts: dict[str, int] = {}
-        names = [m.spec_name.split(".", 1)[1] for m in model_tables() if m.spec_name.startswith("gold.")]
-        for name in names + list(ANALYST_ML_TABLES):
-            if name in ANALYST_ML_TABLES:  # declared tables: present (maybe empty) even before the first forecast
-                dataset = delta_io.read_arrow(table(f"gold.{name}"))
+        for spec in analyst_tables():
+            name = spec.short_name
+            if spec.schema is not None:  # declared tables: present (maybe empty) even before the first forecast
+                dataset = delta_io.read_arrow(spec)
             else:
-                dataset = DeltaTable(f"{s.lake_uri}/gold/{name}", storage_options=storage_options() or None).to_pyarrow_dataset()
+                dataset = DeltaTable(delta_io.table_uri(spec), storage_options=storage_options() or None).to_pyarrow_dataset()
             con.register("_source", dataset)
             con.execute(f'create table "{name}" as select * from _source')
             con.unregister("_source")

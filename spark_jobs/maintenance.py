@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from lake.catalog import table as lake_table
 from lake import delta_io
-from lake.catalog import TableSpec
 from lake.maintenance import TableMaintenance, lake_tables, retention_hours
 from spark_jobs.session import get_spark, table_path
 
@@ -20,7 +20,7 @@ def _files(spark, path: str) -> int:
 
 
 def maintain_table(spark, name: str, hours: int) -> TableMaintenance | None:
-    spec = TableSpec(name, None, "")
+    spec = lake_table(name)
     if not delta_io.exists(spec):
         return None
     path = table_path(spec)

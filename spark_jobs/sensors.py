@@ -15,12 +15,10 @@ from collections.abc import Callable
 
 from hasiru.config import IST_TZ
 from hasiru.secrets import pseudonym_salt
-from lake.catalog import TableSpec, table
-from transform.lake_export import lake_name
+from lake.catalog import table
 from spark_jobs.session import get_spark, table_path
 
-SILVER = TableSpec(lake_name("stg_sensors__readings", "silver"), None, "")
-DAILY = TableSpec(lake_name("fct_sensor_daily", "gold"), None, "")
+SILVER_TABLE, DAILY_TABLE = "silver.sensors__readings", "gold.fct_sensor_daily"
 SILVER_KEY = ("sensor_id", "reading_ts_utc")
 EXPECTED_PER_DAY = 96  # one reading every 15 minutes
 STUCK_RUN = 16  # identical moisture values in a row: 4 hours
@@ -61,7 +59,7 @@ def merge_silver(spark, batch) -> list[dt.date]:
     batch = batch.persist()
     try:
         days = [r[0] for r in batch.select("reading_date_ist").distinct().collect()]
-        path = table_path(SILVER)
+        path = table_path(table(SILVER_TABLE))
         if not days:
             if not _delta_exists(spark, path):  # an empty table, so readers (and dbt's ref) find one
                 batch.write.format("delta").partitionBy("reading_date_ist").save(path)
@@ -84,7 +82,7 @@ def daily_rollup(spark, days: list[dt.date]):
     from pyspark.sql import Window, functions as F
 
     lo, hi = min(days) - dt.timedelta(days=1), max(days) + dt.timedelta(days=1)
-    readings = (spark.read.format("delta").load(table_path(SILVER))
+    readings = (spark.read.format("delta").load(table_path(table(SILVER_TABLE)))
                 .where(F.col("reading_date_ist").between(F.lit(lo), F.lit(hi))))
     by_time = Window.partitionBy("sensor_id").orderBy("reading_ts_utc")
     moisture = F.col("soil_moisture_vwc_pct")
@@ -134,7 +132,7 @@ def daily_rollup(spark, days: list[dt.date]):
 
 def write_daily(spark, rows, days: list[dt.date]) -> None:
     """Replace the given days in gold.fct_sensor_daily (one Delta commit)."""
-    path = table_path(DAILY)
+    path = table_path(table(DAILY_TABLE))
     writer = rows.write.format("delta")
     if _delta_exists(spark, path):
         writer = writer.mode("overwrite").option("replaceWhere", f"date_day in ({_sql_dates(days)})")
@@ -146,8 +144,8 @@ def run(window: tuple[dt.date, dt.date] | None = None, progress: Callable[[str],
     spark = get_spark()
     days = merge_silver(spark, silver_batch(spark, window))
     if not days:
-        if not _delta_exists(spark, table_path(DAILY)):
-            daily_rollup(spark, [dt.date(1970, 1, 1)]).write.format("delta").save(table_path(DAILY))
+        if not _delta_exists(spark, table_path(table(DAILY_TABLE))):
+            daily_rollup(spark, [dt.date(1970, 1, 1)]).write.format("delta").save(table_path(table(DAILY_TABLE)))
         progress("sensors on Spark: no points landed in the window")
         return {"days": 0}
     progress(f"sensors on Spark: silver merged for {len(days)} IST day(s) {days[0]}..{days[-1]}")

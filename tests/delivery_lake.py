@@ -6,6 +6,7 @@ import datetime as dt
 
 import pyarrow as pa
 
+from lake.catalog import table as lake_table
 from lake import delta_io
 from lake.catalog import TableSpec
 from lake.tables import ADVISORY_VERIFICATION, FARM_ADVISORIES, PRICE_FORECAST_CHAMPIONS, PRICE_FORECASTS, SMS_DND
@@ -77,7 +78,7 @@ def tiny_lake() -> None:
               {"user_id": "U_CB", "role": "certification_body", "is_deleted": False},
               {"user_id": "U_GONE", "role": "platform_admin", "is_deleted": True}]
     _write("silver.app__users", users)
-    farmers = delta_io.read_arrow(TableSpec("silver.app__farmers", None, "")).to_pylist()
+    farmers = delta_io.read_arrow(lake_table("silver.app__farmers")).to_pylist()
     _write("silver.app__farmers", [{**f, "user_id": "U" + f["farmer_id"][1:]} for f in farmers])
     _write("silver.app__fpos", [{"fpo_id": "FPO1", "admin_user_id": "U_A1"}, {"fpo_id": "FPO2", "admin_user_id": "U_A2"}])
     _write("silver.app__fpo_memberships", [{"farmer_id": f"F{i}", "fpo_id": "FPO1" if i <= 2 else "FPO2", "status": "active",

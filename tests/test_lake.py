@@ -3,7 +3,7 @@ import pyarrow.compute as pc
 import pytest
 
 from lake import delta_io
-from lake.catalog import LOAD_METADATA, SOURCES, TableSpec, UnknownTableError, all_tables, quarantine_table, table
+from lake.catalog import LOAD_METADATA, SOURCE_FAMILIES, TableSpec, UnknownTableError, all_tables, quarantine_table, table
 
 SPEC = TableSpec("bronze.test_prices", pa.schema([("mandi", pa.string()), ("day", pa.date32()), ("price", pa.float64())]),
                  "test table", ("day",), ("mandi", "day"))
@@ -16,12 +16,34 @@ def rows(mandis, day, prices):
 def test_every_table_is_declared_once_with_its_partition_and_key_columns():
     names = [t.name for t in all_tables()]
     assert len(names) == len(set(names))
-    for spec in all_tables():
+    assert {n.split(".")[0] for n in names} == {"bronze", "ops", "silver", "gold"}
+    for spec in all_tables(models=False):
         assert set(spec.partition_by + spec.key) <= set(spec.schema.names), spec.name
         if spec.layer == "bronze" and not spec.short_name.startswith("quarantine"):
             assert set(LOAD_METADATA.names) <= set(spec.schema.names), spec.name
-    for s in SOURCES:
+    for s in SOURCE_FAMILIES:
         assert quarantine_table(s).source == s
+
+
+def test_the_catalogue_holds_dbt_models_with_their_audience_and_personal_data():
+    farmers, dim = table("silver.app__farmers"), table("gold.dim_farmer")
+    assert farmers.schema is None and farmers.written_by.endswith("stg_app__farmers.sql")
+    assert (farmers.audience, farmers.personal_data) == ("internal", True)
+    assert (dim.audience, dim.personal_data) == ("analyst", False)
+    assert dim.key == ("farmer_key",)
+    # every table Python writes says who writes it; nothing an analyst reads holds personal data
+    assert all(s.written_by for s in all_tables())
+    assert not [s.name for s in all_tables() if s.audience == "analyst" and s.personal_data]
+    with pytest.raises(ValueError, match="cannot be published to analysts"):
+        TableSpec("gold.x", None, "", audience="analyst", personal_data=True)
+
+
+def test_the_ingestion_sources_are_the_catalogues_families():
+    from ingestion.sources import SOURCES
+
+    assert set(SOURCES) == set(SOURCE_FAMILIES)
+    for name, src in SOURCES.items():
+        assert {table(t).source for t in src.targets} == {name}
 
 
 def test_unknown_table_names_the_known_ones():

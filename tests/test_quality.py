@@ -6,8 +6,9 @@ import datetime as dt
 import pyarrow as pa
 import pytest
 
+from lake.catalog import table as lake_table
 from lake import delta_io
-from lake.catalog import TableSpec, table
+from lake.catalog import table
 from quality.validate import validate
 from tests.conftest import land
 
@@ -54,5 +55,5 @@ def test_a_failing_blocking_check_stops_dbt_and_the_publish(lake_env):
     with pytest.raises(PipelineFailed, match="bronze/mandi_prices:ge_suite"):
         materialize_partitions(DAY, DAY, lambda _: None)
     assert delta_io.row_count(table("bronze.mandi_prices")) == 10  # loaded, and checked...
-    assert not delta_io.exists(TableSpec("silver.mandi_prices__prices", None, ""))  # ...but nothing built on it
+    assert not delta_io.exists(lake_table("silver.mandi_prices__prices"))  # ...but nothing built on it
     assert not (lake_env / "serving" / "hasiru_serving.duckdb").exists()

@@ -9,9 +9,9 @@ import shutil
 import pyarrow as pa
 import pytest
 
+from lake.catalog import table as lake_table
 from hasiru import lake_views
 from lake import delta_io
-from lake.catalog import TableSpec
 from lake.tables import SMS_OUTBOX
 from sms import digest, segments, templates
 from sms.gateway import HttpGateway, TwilioGateway, from_env, GatewayConfigError
@@ -276,11 +276,11 @@ def test_a_digest_speaks_of_one_farm_and_its_crop(lake_env):
     from tests.delivery_lake import _write
 
     tiny_lake()
-    farms = delta_io.read_arrow(TableSpec("silver.app__farms", None, "")).to_pylist()
+    farms = delta_io.read_arrow(lake_table("silver.app__farms")).to_pylist()
     _write("silver.app__farms", farms + [{**farms[0], "farm_id": "FA9", "area_acres": 9.0}])
-    plans = delta_io.read_arrow(TableSpec("silver.app__crop_plans", None, "")).to_pylist()
+    plans = delta_io.read_arrow(lake_table("silver.app__crop_plans")).to_pylist()
     _write("silver.app__crop_plans", plans + [{**plans[0], "farm_id": "FA9", "crop": "tomato", "area_acres": 9.0}])
-    adv = delta_io.read_arrow(TableSpec("gold.farm_advisories", None, "")).to_pylist()
+    adv = delta_io.read_arrow(lake_table("gold.farm_advisories")).to_pylist()
     _write("gold.farm_advisories", [a for a in adv if a["farm_id"] != "FA1" or a["advisory_type"] != "irrigation"] + [
         {**adv[0], "farm_id": "FA9", "advisory_type": "pest_risk_late_blight", "severity": "medium",
          "reason_code": "LATE_BLIGHT_WEATHER", "inputs": '{"threat": "late_blight", "crop": "tomato"}'},

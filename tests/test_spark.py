@@ -14,6 +14,7 @@ import pandas as pd
 import pyarrow as pa
 import pytest
 
+from lake.catalog import table as lake_table
 from lake import delta_io
 from tests.conftest import world_env
 from lake.catalog import TableSpec
@@ -28,7 +29,7 @@ ROUNDED = {"completeness_pct": 0.1, "moisture_mean_vwc_pct": 0.01, "soil_temp_me
 
 
 def lake_frame(name: str) -> pd.DataFrame:
-    return delta_io.read_arrow(TableSpec(name, None, "")).to_pandas()
+    return delta_io.read_arrow(lake_table(name)).to_pandas()
 
 
 def assert_same_table(left: pd.DataFrame, right: pd.DataFrame, key: list[str], tolerances: dict | None = None) -> None:
@@ -120,9 +121,9 @@ def world(tmp_path_factory, spark):
     from dagster_project.run_local import materialize_partitions
 
     materialize_partitions(DAY1, DAY3, lambda _: None)
-    from transform.lake_export import model_tables
+    from lake.catalog import model_tables
 
-    embedded = {m.spec_name: delta_io.read_arrow(TableSpec(m.spec_name, None, "")) for m in model_tables()}
+    embedded = {m.spec_name: delta_io.read_arrow(lake_table(m.spec_name)) for m in model_tables()}
     yield {"root": root, "corrected": corrected, "embedded": embedded}
     mp.undo()
 
@@ -172,7 +173,7 @@ def test_tables_spark_writes_are_read_by_delta_rs_and_duckdb_and_the_other_way_r
 
     # Spark-written: no deletion vectors, so delta-rs (and DuckDB through it) read it
     sensors.run((DAY1, DAY3))
-    path = table_path(TableSpec("gold.fct_sensor_daily", None, ""))
+    path = table_path(lake_table("gold.fct_sensor_daily"))
     props = {r["key"]: r["value"] for r in spark.sql(f"SHOW TBLPROPERTIES delta.`{path}`").collect()}
     assert props.get("delta.enableDeletionVectors") == "false"
     from deltalake import DeltaTable
@@ -204,7 +205,7 @@ def test_tables_spark_writes_are_read_by_delta_rs_and_duckdb_and_the_other_way_r
 
 def test_dagster_with_the_spark_engine_builds_every_silver_and_gold_table_as_the_embedded_engine(world, monkeypatch):
     from dagster_project.run_local import materialize_partitions
-    from transform.lake_export import model_tables
+    from lake.catalog import model_tables
 
     monkeypatch.setenv("HASIRU_ENGINE", "spark")
     serving = world["root"] / "serving" / "hasiru_serving.duckdb"
@@ -214,12 +215,12 @@ def test_dagster_with_the_spark_engine_builds_every_silver_and_gold_table_as_the
     tables = model_tables()
     assert len(tables) >= 30
     for m in tables:
-        got = delta_io.read_arrow(TableSpec(m.spec_name, None, ""))
+        got = delta_io.read_arrow(lake_table(m.spec_name))
         want = world["embedded"][m.spec_name]
         # the same schema (both engines cast where their SQL types differ) ...
         assert {f.name: f.type for f in got.schema} == {f.name: f.type for f in want.schema}, m.spec_name
         # ... and the same rows
-        assert_same_table(want.to_pandas(), got.to_pandas(), list(m.key) or want.schema.names, ROUNDED)
+        assert_same_table(want.to_pandas(), got.to_pandas(), list(m.spec.key) or want.schema.names, ROUNDED)
     # Spark wrote these tables itself (dbt-spark, location in the lake); the serving publish read them
     assert serving.stat().st_mtime_ns > published_before
     from deltalake import DeltaTable

@@ -15,9 +15,10 @@ import pyarrow.compute as pc
 import pytest
 import yaml
 
+from lake.catalog import table as spec_of
 from lake import delta_io
 from tests.conftest import world_env
-from lake.catalog import TableSpec, all_tables
+from lake.catalog import all_tables
 
 START = dt.date(2026, 11, 10)
 DAY1, DAY2, DAY3 = START, START + dt.timedelta(days=1), START + dt.timedelta(days=2)
@@ -25,7 +26,7 @@ DBT = Path(__file__).resolve().parents[1] / "dbt"
 
 
 def lake_table(name: str):
-    return delta_io.read_arrow(TableSpec(name, None, ""))
+    return delta_io.read_arrow(spec_of(name))
 
 
 def rows_where(name: str, **eq) -> list[dict]:
@@ -193,7 +194,7 @@ def test_every_gold_table_states_its_grain_and_describes_every_column(world):
 
 
 def test_the_lake_holds_what_the_warehouse_built(world):
-    from transform.lake_export import model_tables
+    from lake.catalog import model_tables
 
     con = duckdb.connect(os.environ["HASIRU_WAREHOUSE_PATH"], read_only=True)
     try:
@@ -332,20 +333,19 @@ def test_readers_never_see_a_half_published_database(world):
     assert len(seen) >= 2
 
 
-def test_dbt_sources_follow_the_catalog():
-    declared = {}
-    for path in (DBT / "models").rglob("_*__sources.yml"):
-        for source in yaml.safe_load(path.read_text())["sources"]:
-            for t in source["tables"]:
-                declared[(source["name"], t["name"])] = t["meta"]["delta_table_path"]
-    # not read by dbt: the SMS tables are written from gold (as dbt sources they would close a cycle in
-    # the graph); the connectors' watermarks are their own bookkeeping
-    downstream_of_gold = {"ops.sms_outbox", "ops.sms_dnd", "ops.source_watermarks"}
-    expected = {(spec.source or "ops", spec.short_name): spec.path for spec in all_tables()
-                if spec.layer in ("bronze", "ops") and spec.name not in downstream_of_gold}
-    assert set(declared) == set(expected)
-    for k, path in declared.items():
-        assert path == "{{ env_var('HASIRU_LAKE_URI') }}/" + expected[k]
+def test_dbt_sources_are_generated_from_the_catalogue():
+    """The committed _*__sources.yml are exactly what transform/dbt_sources.py renders (`hasiru prepare` writes them)."""
+    from transform import dbt_sources
+
+    rendered = dbt_sources.rendered()
+    committed = set((DBT / "models").rglob("_*__sources.yml"))
+    assert committed == set(rendered)
+    stale = [str(p) for p, text in rendered.items() if p.read_text(encoding="utf-8") != text]
+    assert not stale, f"run `hasiru prepare`: {stale}"
+    declared = {(s["name"], t["name"]) for p in committed for s in yaml.safe_load(p.read_text())["sources"] for t in s["tables"]}
+    bronze = {(spec.source, spec.short_name) for spec in all_tables(models=False) if spec.layer == "bronze"}
+    assert bronze <= declared and ("ops", "load_log") in declared
+    assert ("ops", "sms_outbox") not in declared  # written downstream of gold
 
 
 def test_dbt_docs_generate_and_failing_test_rows_are_findable(world):

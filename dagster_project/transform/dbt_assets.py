@@ -19,6 +19,7 @@ from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 
 from dagster_project.partitions import DAILY_IST
 from hasiru.config import engine
+from lake.catalog import MODEL_LAYERS, lake_name
 from transform import lake_export
 from transform.dbt_env import DBT_PROJECT_DIR, apply_dbt_env, manifest_path
 
@@ -33,8 +34,8 @@ class HasiruTranslator(DagsterDbtTranslator):
         spec = super().get_asset_spec(manifest, unique_id, project)
         node = manifest["nodes"].get(unique_id) or manifest["sources"].get(unique_id) or {}
         layer = (node.get("config", {}).get("meta", {}) or {}).get("lake_layer")
-        if node.get("resource_type") == "model" and layer in lake_export.LAYERS:
-            layer_name, table = lake_export.lake_name(node["name"], layer).split(".", 1)
+        if node.get("resource_type") == "model" and layer in MODEL_LAYERS:
+            layer_name, table = lake_name(node["name"], layer).split(".", 1)
             return spec.replace_attributes(key=dg.AssetKey([layer_name, table]), group_name=layer_name)
         if node.get("resource_type") == "model":
             return spec.replace_attributes(key=dg.AssetKey(["intermediate", node["name"]]), group_name="intermediate")

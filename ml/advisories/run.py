@@ -10,7 +10,7 @@ import pyarrow as pa
 
 from hasiru.reference import district_climate
 from lake import delta_io
-from lake.catalog import TableSpec, table
+from lake.catalog import table
 from ml.advisories import crop_suitability, fertilizer, pest_model, pest_risk
 from ml.advisories.irrigation import crop_today, advise
 
@@ -28,7 +28,7 @@ class MissingInput(RuntimeError):
 
 
 def _silver(name: str, columns: list[str] | None = None) -> pd.DataFrame:
-    spec = TableSpec(f"silver.{name}", None, "")
+    spec = table(f"silver.{name}")
     if not delta_io.exists(spec):
         raise MissingInput(f"{spec.name} is not in the lake yet: run `hasiru transform` (or `hasiru run`) first")
     return delta_io.read_arrow(spec, columns=columns).to_pandas()
@@ -41,8 +41,8 @@ def sensor_days() -> pd.DataFrame:
     import duckdb
 
     con = duckdb.connect()
-    con.register("r", delta_io.read_arrow(TableSpec("silver.sensors__readings", None, ""), columns=["sensor_id", "farm_id"]))
-    con.register("d", delta_io.read_arrow(TableSpec("gold.fct_sensor_daily", None, ""),
+    con.register("r", delta_io.read_arrow(table("silver.sensors__readings"), columns=["sensor_id", "farm_id"]))
+    con.register("d", delta_io.read_arrow(table("gold.fct_sensor_daily"),
                                           columns=["sensor_id", "date_day", "moisture_mean_vwc_pct", "is_stuck_day",
                                                    "has_spikes", "is_incomplete"]))
     return con.sql("""

@@ -14,7 +14,7 @@ import pyarrow as pa
 
 from hasiru.config import engine as config_engine
 from lake import delta_io
-from lake.catalog import TableSpec, table
+from lake.catalog import table
 
 from ml.forecast import BANDS, global_model, intervals
 from ml.forecast.backtest import (COMBINED, GUARD_FACTOR, MODELS, band_summary, champions, evaluate,
@@ -59,7 +59,7 @@ READS = ("silver.mandi_prices__prices",)
 
 
 def load_series() -> tuple[pd.DataFrame, int]:
-    spec = TableSpec("silver.mandi_prices__prices", None, "")
+    spec = table("silver.mandi_prices__prices")
     if not delta_io.exists(spec):
         raise NoPrices("silver.mandi_prices__prices is not built yet: run `hasiru ingest` and `hasiru transform` first")
     prices = delta_io.read_arrow(spec).to_pandas()

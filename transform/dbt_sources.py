@@ -1,0 +1,59 @@
+"""dbt's bronze sources, generated from the catalogue (`lake/tables.py`): never a hand copy.
+
+`hasiru prepare` writes `dbt/models/staging/<family>/_<family>__sources.yml` before `dbt parse`; a test
+fails when a committed file differs from what the catalogue gives. dbt reads every bronze table and
+the load log; the SMS and watermark tables are written downstream of gold (as sources they would close
+a cycle in the graph) and are not sources.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+
+from lake.catalog import LOAD_LOG, SOURCE_FAMILIES, all_tables
+from transform.dbt_env import DBT_PROJECT_DIR
+
+HEADER = ("# Generated from lake/tables.py by `hasiru prepare` (transform/dbt_sources.py): edit the catalogue, not this.\n"
+          "# Bronze Delta tables, read through dbt-duckdb's delta plugin.\n")
+OPS_DESCRIPTION = "Pipeline operations tables."
+
+
+def _family(spec) -> str | None:
+    if spec.layer == "bronze":
+        return spec.source
+    return "ops" if spec.name == LOAD_LOG.name else None
+
+
+def rendered() -> dict[Path, str]:
+    """File path -> the YAML it must hold."""
+    by_family: dict[str, list] = {}
+    for spec in all_tables(models=False):
+        family = _family(spec)
+        if family:
+            by_family.setdefault(family, []).append(spec)
+    out = {}
+    for family, specs in by_family.items():
+        doc = {"version": 2, "sources": [{
+            "name": family,
+            "description": SOURCE_FAMILIES.get(family, OPS_DESCRIPTION),
+            "meta": {"plugin": "delta", "materialization": "table"},
+            "tables": [{"name": s.short_name, "description": s.description,
+                        "meta": {"delta_table_path": "{{ env_var('HASIRU_LAKE_URI') }}/" + s.path,
+                                 "dagster": {"asset_key": [s.layer, s.short_name]}}} for s in specs],
+        }]}
+        path = DBT_PROJECT_DIR / "models" / "staging" / family / f"_{family}__sources.yml"
+        out[path] = HEADER + yaml.safe_dump(doc, sort_keys=False, width=120, allow_unicode=True)
+    return out
+
+
+def write() -> list[Path]:
+    """Write the files that differ; returns them."""
+    changed = []
+    for path, text in rendered().items():
+        if not path.exists() or path.read_text(encoding="utf-8") != text:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+            changed.append(path)
+    return changed
