@@ -53,7 +53,7 @@ def fpo_app(farmers: int, members: int) -> None:
     from sms import digest
 
     build_lake(farmers)
-    spec = lake_table("silver.app__fpo_memberships")
+    spec = lake_table("silver.app__current_memberships")
     m = delta_io.read_arrow(spec)
     fpo = m["fpo_id"].to_pylist()
     big = sorted(set(fpo))[0]

@@ -30,6 +30,7 @@ sys.path.insert(0, str(ROOT))
 
 import numpy as np  # noqa: E402
 import pyarrow as pa  # noqa: E402
+import pyarrow.compute as pc  # noqa: E402
 
 DAY = dt.date(2026, 11, 24)
 SECRET = "b" * 40
@@ -59,6 +60,9 @@ def build_lake(n_farmers: int) -> dict:
     write("silver.app__users", with_false(t["users"].drop_columns(["deleted_at"])))
     write("silver.app__fpos", t["fpos"])
     write("silver.app__fpo_memberships", t["fpo_memberships"])
+    # what dbt's stg_app__current_memberships makes of them (the simulator gives a farmer at most one membership)
+    write("silver.app__current_memberships", t["fpo_memberships"].filter(pc.equal(t["fpo_memberships"]["status"], "active"))
+          .select(["farmer_id", "fpo_id", "membership_id", "joined_on"]))
 
     # what the FPO app reads besides: certification applications and steps, one reading per sensor
     farmers_t = t["farmers"].to_pandas()

@@ -9,6 +9,7 @@ from collections.abc import Iterable
 
 import duckdb
 
+from hasiru import sql_functions
 from lake import delta_io
 from lake.catalog import all_tables, table
 
@@ -20,7 +21,7 @@ def view_name(table: str) -> str:
 
 def connect(tables: Iterable[str] | None = None) -> duckdb.DuckDBPyConnection:
     """Views over `tables` (catalogue names, `layer.table`); None: every table (ad-hoc use)."""
-    con = duckdb.connect()
+    con = sql_functions.install(duckdb.connect())
     specs = all_tables() if tables is None else [table(n) for n in sorted(set(tables))]
     for spec in specs:
         if spec.schema is not None or delta_io.exists(spec):

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from hasiru.config import ConfigError, storage_options
 from lake import delta_io
-from lake.catalog import all_tables, table
+from lake.catalog import TableSpec, all_tables, table
 
 DEFAULT_RETENTION_HOURS = 168
 
@@ -45,10 +45,16 @@ def lake_tables() -> list[str]:
     return sorted(t.name for t in all_tables())
 
 
-def maintain_table(name: str, hours: int) -> TableMaintenance | None:
+def spec_of(name: str | TableSpec) -> TableSpec:
+    """A catalogue name, or a spec for a table outside the catalogue (a test's)."""
+    return name if isinstance(name, TableSpec) else table(name)
+
+
+def maintain_table(name: str | TableSpec, hours: int) -> TableMaintenance | None:
     from deltalake import DeltaTable
 
-    spec = table(name)
+    spec = spec_of(name)
+    name = spec.name
     if not delta_io.exists(spec):
         return None
     uri = delta_io.table_uri(spec)
@@ -62,12 +68,12 @@ def maintain_table(name: str, hours: int) -> TableMaintenance | None:
     return TableMaintenance(name, before, len(dt.file_uris()), len(vacuumed))
 
 
-def run(progress: Callable[[str], None] = lambda _: None, tables: list[str] | None = None) -> list[TableMaintenance]:
+def run(progress: Callable[[str], None] = lambda _: None, tables: list[str | TableSpec] | None = None) -> list[TableMaintenance]:
     hours = retention_hours()
     done = []
     for name in tables or lake_tables():
         result = maintain_table(name, hours)
         if result:
             done.append(result)
-            progress(f"{name}: {result.files_before} -> {result.files_after} files, {result.files_vacuumed} old files vacuumed")
+            progress(f"{result.table}: {result.files_before} -> {result.files_after} files, {result.files_vacuumed} old files vacuumed")
     return done

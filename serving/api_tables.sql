@@ -9,16 +9,14 @@ select u.user_id, u.role, f.farmer_id, coalesce(a.fpo_id, m.fpo_id) as fpo_id
 from silver_app__users as u
 left join silver_app__farmers as f on f.user_id = u.user_id and not f.is_deleted
 left join silver_app__fpos as a on a.admin_user_id = u.user_id
-left join (select farmer_id, fpo_id from silver_app__fpo_memberships where status = 'active'
-           qualify row_number() over (partition by farmer_id order by joined_on desc) = 1) as m on m.farmer_id = f.farmer_id
+left join silver_app__current_memberships as m on m.farmer_id = f.farmer_id
 where not u.is_deleted
 qualify row_number() over (partition by u.user_id order by a.fpo_id nulls last) = 1;
 
 create table api_farms as
 select f.farm_id, f.farmer_id, m.fpo_id, f.district, f.block_code, f.lat, f.lon, f.area_acres, f.soil_type, f.irrigation
 from silver_app__farms as f
-left join (select farmer_id, fpo_id from silver_app__fpo_memberships where status = 'active'
-           qualify row_number() over (partition by farmer_id order by joined_on desc) = 1) as m using (farmer_id)
+left join silver_app__current_memberships as m using (farmer_id)
 where not f.is_deleted
 order by f.farm_id;
 
@@ -64,8 +62,7 @@ order by farmer_id, scheduled_at desc, message_id;
 create table api_farmers as
 select f.farmer_id, f.name, f.village, f.district, f.block_code, f.language, f.sms_opt_out, m.fpo_id, m.joined_on
 from silver_app__farmers as f
-left join (select farmer_id, fpo_id, joined_on from silver_app__fpo_memberships where status = 'active'
-           qualify row_number() over (partition by farmer_id order by joined_on desc) = 1) as m using (farmer_id)
+left join silver_app__current_memberships as m using (farmer_id)
 where not f.is_deleted
 order by m.fpo_id, f.farmer_id;
 

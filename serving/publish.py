@@ -97,8 +97,9 @@ def _gold_marts(progress: Callable[[str], None] | None):
 
 def _api_tables(progress: Callable[[str], None] | None):
     def build(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
-        from hasiru import lake_views
+        from hasiru import lake_views, sql_functions
 
+        sql_functions.install(con)  # stored in the file: the API and the FPO app call distance_km()
         lake = lake_views.connect(api_reads())
         lake.execute("set enable_progress_bar = false")
         counts: dict[str, int] = {}

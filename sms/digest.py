@@ -170,7 +170,7 @@ def _inputs(con: duckdb.DuckDBPyConnection, day: dt.date) -> duckdb.DuckDBPyRela
             select mc.farmer_id, mc.crop as price_crop, p.mandi_name, p.price, p.lo80, p.hi80
             from main_crop as mc join priced as p on p.commodity = mc.crop
             qualify row_number() over (partition by mc.farmer_id
-                order by (p.mandi_lat - mc.lat) ^ 2 + ((p.mandi_lon - mc.lon) * cos(radians(mc.lat))) ^ 2, p.mandi_key) = 1
+                order by distance_km(mc.lat, mc.lon, p.mandi_lat, p.mandi_lon), p.mandi_key) = 1
         )
         select farmers.*, focus.farm_id as focus_farm_id, weather.* exclude (farmer_id), pest.* exclude (farmer_id),
                irrigation.* exclude (farmer_id), price.* exclude (farmer_id)

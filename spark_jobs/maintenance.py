@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from lake.catalog import table as lake_table
+from lake.catalog import TableSpec
 from lake import delta_io
-from lake.maintenance import TableMaintenance, lake_tables, retention_hours
+from lake.maintenance import TableMaintenance, lake_tables, retention_hours, spec_of
 from spark_jobs.session import get_spark, table_path
 
 
@@ -19,8 +19,9 @@ def _files(spark, path: str) -> int:
     return spark.sql(f"DESCRIBE DETAIL delta.`{path}`").collect()[0]["numFiles"]
 
 
-def maintain_table(spark, name: str, hours: int) -> TableMaintenance | None:
-    spec = lake_table(name)
+def maintain_table(spark, name: str | TableSpec, hours: int) -> TableMaintenance | None:
+    spec = spec_of(name)
+    name = spec.name
     if not delta_io.exists(spec):
         return None
     path = table_path(spec)
@@ -31,7 +32,7 @@ def maintain_table(spark, name: str, hours: int) -> TableMaintenance | None:
     return TableMaintenance(name, before, _files(spark, path), vacuumed)
 
 
-def run(progress: Callable[[str], None] = lambda _: None, tables: list[str] | None = None) -> list[TableMaintenance]:
+def run(progress: Callable[[str], None] = lambda _: None, tables: list[str | TableSpec] | None = None) -> list[TableMaintenance]:
     spark = get_spark()
     hours = retention_hours()
     # Delta refuses a retention under a week unless told: a shorter setting is the operator's explicit choice
@@ -41,5 +42,5 @@ def run(progress: Callable[[str], None] = lambda _: None, tables: list[str] | No
         result = maintain_table(spark, name, hours)
         if result:
             done.append(result)
-            progress(f"{name}: {result.files_before} -> {result.files_after} files, {result.files_vacuumed} old files vacuumed")
+            progress(f"{result.table}: {result.files_before} -> {result.files_after} files, {result.files_vacuumed} old files vacuumed")
     return done

@@ -81,8 +81,10 @@ def tiny_lake() -> None:
     farmers = delta_io.read_arrow(lake_table("silver.app__farmers")).to_pylist()
     _write("silver.app__farmers", [{**f, "user_id": "U" + f["farmer_id"][1:]} for f in farmers])
     _write("silver.app__fpos", [{"fpo_id": "FPO1", "admin_user_id": "U_A1"}, {"fpo_id": "FPO2", "admin_user_id": "U_A2"}])
-    _write("silver.app__fpo_memberships", [{"farmer_id": f"F{i}", "fpo_id": "FPO1" if i <= 2 else "FPO2", "status": "active",
-                                            "joined_on": dt.date(2025, 1, 1)} for i in range(1, 8)])
+    members = [{"farmer_id": f"F{i}", "fpo_id": "FPO1" if i <= 2 else "FPO2", "membership_id": f"M{i}",
+                "joined_on": dt.date(2025, 1, 1)} for i in range(1, 8)]
+    _write("silver.app__fpo_memberships", [{**m, "status": "active", "is_deleted": False} for m in members])
+    _write("silver.app__current_memberships", members)  # what dbt's one current-membership rule makes of them
     _write("gold.mart_fpo_overview", [
         {"fpo_id": fpo, "fpo_name": f"{fpo} Organic", "district": "MANDYA", "crop_year": 2026, "season": "rabi", "crop": crop,
          "farms": 1, "area_acres": 2.0, "harvest_due_30d_acres": 0.0, "next_harvest_date": dt.date(2027, 1, 15),

@@ -39,14 +39,14 @@ def test_maintenance_compacts_vacuums_and_keeps_every_row(lake_env, monkeypatch)
     # declared, so name it through the runner the job uses
     from dagster_project.transform.maintenance import maintenance_runner
 
-    done = maintenance_runner()(tables=[SPEC.name])
+    done = maintenance_runner()(tables=[SPEC])
     assert [(d.files_before, d.files_after) for d in done] == [(8, 2)]  # one file per day partition
     assert done[0].files_vacuumed == 8
     assert sorted(delta_io.read_arrow(SPEC).to_pylist(), key=lambda r: r["k"]) == rows
     assert data_files(lake_env) == 2
     assert any(p.name.endswith(".checkpoint.parquet") for p in (lake_env / "lake" / "gold" / "maintenance_check" / "_delta_log").iterdir())
     # again: nothing left to compact; the same rows and files
-    again = maintenance_runner()(tables=[SPEC.name])
+    again = maintenance_runner()(tables=[SPEC])
     assert (again[0].files_before, again[0].files_after) == (2, 2) and data_files(lake_env) == 2
     assert sorted(delta_io.read_arrow(SPEC).to_pylist(), key=lambda r: r["k"]) == rows
     # and the job as scheduled runs over every lake table there is (none declared exist here: nothing to do)
@@ -58,7 +58,7 @@ def test_the_default_retention_keeps_a_weeks_files(lake_env, monkeypatch):
 
     small_appends(4)
     monkeypatch.delenv("HASIRU_VACUUM_RETENTION_HOURS", raising=False)
-    done = run(tables=[SPEC.name])
+    done = run(tables=[SPEC])
     assert done[0].files_after == 2 and done[0].files_vacuumed == 0  # compacted files stay for time travel
     assert data_files(lake_env) == 6
 
@@ -69,4 +69,4 @@ def test_a_malformed_retention_is_refused_by_name(lake_env, monkeypatch, value):
 
     monkeypatch.setenv("HASIRU_VACUUM_RETENTION_HOURS", value)
     with pytest.raises(ConfigError, match="HASIRU_VACUUM_RETENTION_HOURS"):
-        run(tables=[SPEC.name])
+        run(tables=[SPEC])

@@ -236,7 +236,7 @@ def test_spark_maintenance_compacts_vacuums_and_analyzes_a_table_delta_rs_wrote(
     small_appends()
     rows = sorted(delta_io.read_arrow(SPEC).to_pylist(), key=lambda r: r["k"])
     monkeypatch.setenv("HASIRU_VACUUM_RETENTION_HOURS", "0")
-    done = run(tables=[SPEC.name])
+    done = run(tables=[SPEC])
     assert [(d.files_before, d.files_after) for d in done] == [(8, 2)] and done[0].files_vacuumed == 8
     assert data_files(lake_env) == 2
     # delta-rs still reads the table Spark maintained, with every row

@@ -64,7 +64,7 @@ def nearby_mandis(v: Version, fpo_id: str, commodity: str, limit: int = 3) -> pd
         with centre as (select avg(lat) as lat, avg(lon) as lon from api_farms where fpo_id = ?),
         with_fc as (select distinct mandi_code from api_price_forecasts where commodity = ?)
         select p.mandi_code, p.mandi_name,
-               round(6371 * sqrt(pow(radians(p.lat - c.lat), 2) + pow(radians(p.lon - c.lon) * cos(radians(c.lat)), 2)), 1) as distance_km
+               round(distance_km(c.lat, c.lon, p.lat, p.lon), 1) as distance_km
         from api_mandi_latest_prices as p join with_fc using (mandi_code), centre as c
         where p.commodity = ? order by distance_km limit ?""", [fpo_id, commodity, commodity, limit])
 

@@ -302,12 +302,12 @@ def create_app(db_path: Path, secret: bytes | list[bytes], *, rate_per_token: in
                        lon: Annotated[float, Query(ge=68, le=98, examples=[77.59])],
                        commodity: Annotated[str | None, Query(pattern=ID)] = None,
                        limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 10) -> list[MandiPrice]:
-        # equirectangular distance: exact enough within a state, and cheap
+        # distance_km: the platform's one distance (dbt/macros/distance_km.sql, stored in the published file)
         rows = c.v.rows(f"""
-            select *, 6371 * sqrt(pow(radians(lat - ?), 2) + pow(radians(lon - ?) * cos(radians(?)), 2)) as distance_km
+            select *, distance_km(?, ?, lat, lon) as distance_km
             from api_mandi_latest_prices where {'commodity = ?' if commodity else 'true'}
             order by distance_km, mandi_code, commodity limit ?""",
-                     [lat, lon, lat, *([commodity] if commodity else []), limit])
+                     [lat, lon, *([commodity] if commodity else []), limit])
         return [MandiPrice(**{**r, "distance_km": round(r["distance_km"], 1)}) for r in rows]
 
     @app.get("/v1/fpos/{fpo_id}/summary", response_model=FpoSummary, responses=ERRORS, tags=["fpo"],

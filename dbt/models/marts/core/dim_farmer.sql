@@ -4,10 +4,7 @@
 -- only the district, and below that nothing, so no combination singles out fewer than 5 people.
 {% set k = 5 %}
 with membership as (
-    select farmer_id, fpo_id
-    from {{ ref('stg_app__fpo_memberships') }}
-    where status = 'active'
-    qualify row_number() over (partition by farmer_id order by joined_on desc) = 1
+    select farmer_id, fpo_id from {{ ref('stg_app__current_memberships') }}
 ),
 
 farmer as (

@@ -1,8 +1,19 @@
--- One row per Farmer Producer Organisation, with its place and its active membership.
-with members as (
-    select fpo_id, count(*) filter (where status = 'active') as members_active, count(*) as members_ever
+-- One row per Farmer Producer Organisation, with its place and its members: now (a farmer counts in the
+-- one FPO stg_app__current_memberships gives them) and ever (distinct farmers with any membership).
+with members_now as (
+    select fpo_id, count(*) as members_active from {{ ref('stg_app__current_memberships') }} group by fpo_id
+),
+
+members_ever as (
+    select fpo_id, count(distinct farmer_id) as members_ever
     from {{ ref('stg_app__fpo_memberships') }}
+    where not is_deleted
     group by fpo_id
+),
+
+members as (
+    select fpo_id, n.members_active, e.members_ever
+    from members_ever as e left join members_now as n using (fpo_id)
 )
 
 select

@@ -2,7 +2,7 @@
 -- to be harvested in the next 30 days; FPO-wide figures (members, orders, certification) repeat on
 -- each of the FPO's rows so a dashboard can filter by crop without losing them.
 with members as (
-    select fpo_id, farmer_id from {{ ref('stg_app__fpo_memberships') }} where status = 'active'
+    select fpo_id, farmer_id from {{ ref('stg_app__current_memberships') }}
 ),
 
 plans as (
