@@ -1,6 +1,7 @@
 """Run the platform's assets in this process as named Dagster jobs, recorded in DAGSTER_HOME so the runs
-show up in the Dagster UI under their job and the command that started them (what `hasiru run` and
-`hasiru transform` use; production runs come from schedules and sensors)."""
+show up in the Dagster UI under their job and the command that started them. Every CLI command that
+builds tables comes through here (`hasiru run`, `ingest`, `transform`, `forecast`, `advise`, `publish`);
+production runs come from schedules and sensors."""
 
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ class PipelineFailed(RuntimeError):
 
 def run_job(name: str, assets: list, what: str, progress: Callable[[str], None], *, trigger: str,
             tags: dict[str, str] | None = None, run_config: dict | None = None, partition_key: str | None = None,
-            resources: dict | None = None) -> None:
+            resources: dict | None = None) -> dg.ExecuteInProcessResult:
     """Materialise `assets` as the job `name` (not Dagster's __ephemeral_asset_job__), tagged with the command
     that started it and this process (hasiru/recovery.py marks the run failed if the process dies)."""
     defs = dg.Definitions(jobs=[dg.define_asset_job(name=name)], assets=assets, resources=resources)
@@ -28,10 +29,12 @@ def run_job(name: str, assets: list, what: str, progress: Callable[[str], None],
     result = job.execute_in_process(run_config=run_config or QUIET, instance=dg.DagsterInstance.get(), raise_on_error=False,
                                     partition_key=partition_key, tags={**run_tags(), "hasiru/trigger": trigger, **(tags or {})})
     _report(result, what, progress)
+    return result
 
 
 def materialize_partitions(first: dt.date, last: dt.date, progress: Callable[[str], None], *,
-                           ingest: bool = True, transform: bool = True, trigger: str = "hasiru run") -> None:
+                           ingest: bool = True, transform: bool = True, trigger: str = "hasiru run",
+                           sources: tuple[str, ...] = ()) -> None:
     """One Dagster run over the days first..last: ingestion (with the bronze suites), dbt and the lake
     export, the silver suites, and the serving publish, which any failed blocking check stops."""
     from dagster_project.delivery.serving import serving_db
@@ -40,7 +43,8 @@ def materialize_partitions(first: dt.date, last: dt.date, progress: Callable[[st
     from dagster_project.transform.silver_checks import silver_ge_suites
 
     recover(progress)  # what a killed earlier run left: half-built files, a dbt still running, runs left STARTED
-    assets = (INGESTION_ASSETS if ingest else []) + ([hasiru_dbt_assets, silver_ge_suites, serving_db] if transform else [])
+    loads = [a for a in INGESTION_ASSETS if not sources or a.node_def.name.removeprefix("ingest_") in sources]
+    assets = (loads if ingest else []) + ([hasiru_dbt_assets, silver_ge_suites, serving_db] if transform else [])
     name = "daily_pipeline" if ingest and transform else ("ingest" if ingest else "transform")
     what = " + ".join((["ingestion"] if ingest else []) + (["dbt build + lake export + serving publish"] if transform else []))
     progress(f"{what} for {first}..{last} (Dagster job {name})")
@@ -66,11 +70,56 @@ def materialize_ml_and_delivery(last: dt.date, progress: Callable[[str], None]) 
             partition_key=last.isoformat())
 
 
+def forecast(progress: Callable[[str], None], config: dict) -> dict:
+    """The weekly forecast job (weekly_price_forecasts) with `config` (dagster_project/ml/forecasts.py ForecastConfig)."""
+    from dagster_project.ml.forecasts import price_forecasts
+
+    result = run_job("weekly_price_forecasts", [price_forecasts], "price forecasts", progress, trigger="hasiru forecast",
+                     run_config={**QUIET, "ops": {"price_forecasts": {"config": config}}})
+    return _metadata(result, ["gold", "price_forecasts"])
+
+
+def advise(progress: Callable[[str], None]) -> dict:
+    """Farm advice and its verification (job farm_advisories, as the Tuesday/Friday schedule runs it)."""
+    from dagster_project.ml.advisories import advisory_verification, farm_advisories
+
+    result = run_job("farm_advisories", [farm_advisories, advisory_verification], "farm advisories", progress,
+                     trigger="hasiru advise")
+    return _metadata(result, ["gold", "farm_advisories"])
+
+
+def publish(progress: Callable[[str], None], day: dt.date) -> dict:
+    """The serving files from gold as it is now (job publish; the asset is partitioned like the marts)."""
+    from dagster_project.delivery.serving import serving_db
+
+    result = run_job("publish", [serving_db], "serving publish", progress, trigger="hasiru publish",
+                     partition_key=day.isoformat())
+    return _metadata(result, ["serving", "hasiru_serving_db"])
+
+
+def _metadata(result: dg.ExecuteInProcessResult, key: list[str]) -> dict:
+    """What the asset reported about its materialization, as plain values."""
+    for event in result.get_asset_materialization_events():
+        mat = event.asset_materialization
+        if mat.asset_key == dg.AssetKey(key):
+            return {k: getattr(v, "value", v) for k, v in mat.metadata.items()}
+    return {}
+
+
+def _cause(error) -> str:
+    """The innermost error's message: the user code's, under Dagster's "error occurred while executing"."""
+    while error is not None and error.cause is not None:
+        error = error.cause
+    return error.message.strip() if error is not None else "unknown error"
+
+
 def _report(result: dg.ExecuteInProcessResult, what: str, progress: Callable[[str], None]) -> None:
     checks = result.get_asset_check_evaluations()
     failed_checks = [f"{c.asset_key.to_user_string()}:{c.check_name}" for c in checks if not c.passed]
     if not result.success:
-        failed = [e.message for e in result.all_events if e.is_failure]
+        # the step's own error first (what is wrong and what fixes it), not just "step X failed"
+        failed = [_cause(e.step_failure_data.error) if e.is_step_failure else e.message
+                  for e in result.all_events if e.is_failure]
         raise PipelineFailed(f"run {result.run_id} ({what}) failed: {failed[:3]}"
                              + (f"; failed checks: {failed_checks}" if failed_checks else ""))
     progress(f"{what}: done (run {result.run_id[:8]}, {len(checks)} checks"

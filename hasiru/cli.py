@@ -63,16 +63,18 @@ def _simulate(farmers, days, seed, start_date, price_history_years=3):
 @click.option("--source", "sources", multiple=True, help="Source family (repeatable); default: all.")
 @click.option("--date", "day", callback=_date, help="Landing day (YYYY-MM-DD); default: every landed day.")
 def ingest(sources: tuple[str, ...], day: dt.date | None) -> None:
-    """Load landed files into bronze directly (no Dagster run), one source and day at a time."""
+    """Load landed files into bronze (Dagster job ingest, with the bronze checks): a day, or every landed day."""
+    from dagster_project.run_local import materialize_partitions
     from ingestion import landing
-    from ingestion.bronze import load_partition
     from ingestion.sources import SOURCES, source
 
     for name in sources:
         source(name)  # fails early with the list of known sources
-    for name in sources or tuple(SOURCES):
-        for d in [day] if day else landing.landing_dates(name):
-            console.progress(load_partition(name, d).summary())
+    days = [day] if day else sorted({d for name in sources or tuple(SOURCES) for d in landing.landing_dates(name)})
+    if not days:
+        raise click.UsageError("nothing has landed yet: run `hasiru simulate` (or land files under "
+                               f"{settings().landing_uri})")
+    materialize_partitions(days[0], days[-1], console.progress, transform=False, trigger="hasiru ingest", sources=sources)
     _print_summary()
 
 
@@ -134,41 +136,39 @@ def transform(first: dt.date | None, last: dt.date | None) -> None:
 def forecast(workers: int, cutoffs: int, step_days: int, models: str) -> None:
     """Backtest every model, choose champions and forecast mandi prices 30 days ahead from silver (the weekly job)."""
     from ml.forecast.backtest import ALL_MODELS
-    from ml.forecast.run import NoPrices, run as run_forecasts
+    from dagster_project import run_local
 
     wanted = tuple(m.strip() for m in models.split(",") if m.strip())
     unknown = sorted(set(wanted) - set(ALL_MODELS))
     if unknown:
         raise click.BadParameter(f"unknown models {unknown}; choose from {', '.join(ALL_MODELS)}", param_hint="--models")
-    try:
-        summary = run_forecasts(workers=workers, n_cutoffs=cutoffs, step_days=step_days, wanted=wanted,
-                                progress=console.progress)
-    except NoPrices as e:
-        raise click.ClickException(str(e)) from None
+    summary = run_local.forecast(console.progress, {"workers": workers, "cutoffs": cutoffs, "step_days": step_days,
+                                                     "models": list(wanted)})
     click.echo(f"forecast {summary.get('series', 0)} series at {summary.get('backtest_cutoffs', 0)} backtest cutoffs: "
-               f"champions {summary.get('champions', {})}; models used "
-               f"{[m for m, ok in summary.get('promoted', {}).items() if ok]}; median 30-day MAE / naive's "
-               f"{summary.get('median_rel_mae_naive_h1_30', {})}; 80 % interval coverage {summary.get('coverage80_h1_30', {})}")
+               f"champions {summary.get('champions', {})}; models promoted {summary.get('promoted', {})}; median 30-day "
+               f"MAE / naive's {summary.get('median_rel_mae_naive_h1_30', {})}; 80 % interval coverage "
+               f"{summary.get('coverage80_h1_30', {})}")
 
 
 @cli.command()
 def advise() -> None:
     """Compute irrigation advice for every farm with a crop, for the observed days, into gold.farm_advisories."""
-    from ml.advisories.run import run as run_advisories
+    from dagster_project import run_local
 
-    summary = run_advisories(progress=console.progress)
-    click.echo(f"advisories: {summary['rows']:,} rows, by reason {summary['reasons']}")
+    summary = run_local.advise(console.progress)
+    click.echo(f"advisories: {summary.get('rows', 0):,} rows, by reason {summary.get('by_reason', {})}")
 
 
 @cli.command()
 def publish() -> None:
     """Publish the serving database from the gold tables now in the lake."""
+    from dagster_project import run_local
     from hasiru.recovery import recover
-    from serving.publish import publish as do_publish
 
     recover(console.progress, dagster=False)
-    result = do_publish(progress=console.progress)
-    click.echo(f"published {result['path']} (version {result['version']}, {len(result['tables'])} tables)")
+    result = run_local.publish(console.progress, _today_ist())
+    click.echo(f"published {result.get('path')} (version {result.get('version')}, {result.get('tables')} tables; "
+               f"API file {result.get('api_tables')} tables)")
 
 
 @cli.command()

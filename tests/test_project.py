@@ -112,3 +112,18 @@ def test_the_code_passes_the_linter():
     done = subprocess.run([str(ruff), "check", "--output-format", "concise", "."], cwd=Path(__file__).resolve().parents[1],
                           capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-1000:]
+
+
+def test_every_setting_the_code_reads_is_documented_in_the_readme():
+    """A HASIRU_* variable read anywhere in the product is named in README.md (its settings and connectors tables)."""
+    import re
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    read = set()
+    for folder in ("dagster_project", "dbt", "spark_jobs", "ingestion", "ml", "dashboards", "lake", "hasiru", "serving",
+                   "sms", "transform", "quality", "scripts", ".ci"):
+        for path in (ROOT / folder).rglob("*"):
+            if path.is_file() and path.suffix in (".py", ".sh", ".yml", ".sql", "") and "target" not in path.parts:
+                read |= set(re.findall(r"\bHASIRU_[A-Z0-9_]*[A-Z0-9]\b", path.read_text(encoding="utf-8", errors="replace")))
+    assert len(read) > 30
+    assert sorted(v for v in read if v not in readme) == []

@@ -6,10 +6,20 @@ import dagster as dg
 
 from hasiru.config import IST_TZ
 from dagster_project.lineage import deps
-from ml.forecast.run import READS, run
+from ml.forecast.backtest import MODELS
+from ml.forecast.run import DEFAULT_CUTOFFS, DEFAULT_STEP_DAYS, READS, run
 
 TABLES = ["price_forecasts", "price_forecast_backtests", "price_forecast_champions", "price_forecast_models",
           "price_forecast_vs_actual"]
+
+
+class ForecastConfig(dg.Config):
+    """What a run backtests and forecasts (the schedule's defaults; `hasiru forecast` passes its options)."""
+
+    workers: int = max(1, os.cpu_count() or 2)  # processes for the per-series fits
+    cutoffs: int = DEFAULT_CUTOFFS  # backtest cutoffs
+    step_days: int = DEFAULT_STEP_DAYS  # days between cutoffs
+    models: list[str] = list(MODELS)
 
 
 @dg.multi_asset(
@@ -18,8 +28,9 @@ TABLES = ["price_forecasts", "price_forecast_backtests", "price_forecast_champio
            for t in TABLES],
     description="Backtest every model, promote those better than the seasonal naive, choose a champion per series, forecast 30 days.",
 )
-def price_forecasts(context: dg.AssetExecutionContext):
-    summary = run(workers=max(1, (os.cpu_count() or 2)), progress=context.log.info)
+def price_forecasts(context: dg.AssetExecutionContext, config: ForecastConfig):
+    summary = run(workers=config.workers, n_cutoffs=config.cutoffs, step_days=config.step_days, wanted=tuple(config.models),
+                  progress=context.log.info)
     for t in TABLES:
         yield dg.MaterializeResult(asset_key=["gold", t], metadata={k: str(v) for k, v in summary.items()})
 
