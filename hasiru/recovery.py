@@ -6,7 +6,7 @@ A killed `hasiru run`/`transform`/`publish` (SIGKILL, OOM, a lost machine) can l
   (transform/dbt_child.py), which dies with its parent; one orphaned anyway (a kill in the instant
   before it armed that, or from an older release) is stopped here;
 - Dagster runs of this platform left STARTED for ever: each carries its process id (`hasiru/pid`),
-  and a run whose process is gone is marked failed, saying so.
+  and a run whose process is gone is marked failed, saying so, and its concurrency-pool slots freed.
 It also prunes what every dbt run leaves: dagster-dbt writes one `dbt/target/hasiru_dbt-<run>` folder
 (compiled SQL, logs) per invocation; the newest KEEP_DBT_RUNS stay, older ones idle for an hour go.
 """
@@ -120,6 +120,8 @@ def recover(progress: Callable[[str], None] = lambda _: None, *, dagster: bool =
         for run in stuck_runs(instance):
             instance.report_run_failed(run, f"the process running it (pid {run.tags[PID_TAG]}) is gone: killed or crashed; "
                                             "marked failed by the next start")
+            # and the pool slots it held (lake_ingestion, ...): left claimed, they would stall every later run
+            instance.event_log_storage.free_concurrency_slots_for_run(run.run_id)
             done["dagster_runs"] += 1
             progress(f"recovery: run {run.run_id[:8]} was left STARTED by a killed process: marked failed")
     return done
