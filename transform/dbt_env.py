@@ -5,7 +5,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from hasiru.config import REPO_ROOT, ConfigError, engine, settings
+from hasiru import engine as engines
+from hasiru.config import REPO_ROOT, ConfigError, settings
 from hasiru.secrets import pseudonym_salt
 
 DBT_PROJECT_DIR = REPO_ROOT / "dbt"
@@ -20,10 +21,10 @@ def dbt_env() -> dict[str, str]:
         "HASIRU_WAREHOUSE_PATH": str(s.warehouse_path),
         "DBT_PROFILES_DIR": str(DBT_PROJECT_DIR),
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
-        "HASIRU_DBT_TARGET": "duckdb",
+        "HASIRU_DBT_TARGET": engines.dbt_target(),
         "HASIRU_PSEUDONYM_SALT": pseudonym_salt(),
     }
-    if engine() == "spark":
+    if engines.on_spark():
         from spark_jobs.session import spark_uri, submit_args
 
         if os.environ.get("HASIRU_SPARK_REMOTE"):

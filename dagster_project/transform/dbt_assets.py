@@ -18,7 +18,7 @@ import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 
 from dagster_project.partitions import DAILY_IST
-from hasiru.config import engine
+from hasiru import engine as engines
 from lake.catalog import MODEL_LAYERS, lake_name
 from transform import lake_export
 from transform.dbt_env import DBT_PROJECT_DIR, apply_dbt_env, manifest_path
@@ -58,7 +58,7 @@ def hasiru_dbt_assets(context: dg.AssetExecutionContext, dbt: DbtCliResource):
     last = dt.date.fromisoformat((window.end - dt.timedelta(days=1)).strftime("%Y-%m-%d"))
     dbt_vars = {"min_date": first.isoformat(), "max_date": last.isoformat()}
     args = ["build", "--vars", json.dumps(dbt_vars)]
-    on_spark = engine() == "spark"
+    on_spark = engines.on_spark()
     if on_spark:
         job_models = lake_export.spark_job_models()
         summary = _run_spark_jobs(context, first, last)

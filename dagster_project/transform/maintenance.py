@@ -5,23 +5,16 @@ configuration (HASIRU_ENGINE)."""
 import dagster as dg
 
 from dagster_project.ingestion.assets import POOL
-from hasiru.config import IST_TZ, engine
-
-
-def maintenance_runner():
-    """The maintenance of the configured engine: lake/maintenance.py (delta-rs) or spark_jobs/maintenance.py."""
-    if engine() == "spark":
-        from spark_jobs.maintenance import run
-    else:
-        from lake.maintenance import run
-    return run
+from hasiru import engine
+from hasiru.config import IST_TZ
+from hasiru.engine import maintenance_runner
 
 
 # the ingestion pool: compaction and a load never commit to the same table at once
 @dg.op(description="Compact, vacuum (HASIRU_VACUUM_RETENTION_HOURS) and checkpoint every lake table.", pool=POOL)
 def maintain_lake_tables(context: dg.OpExecutionContext) -> None:
     done = maintenance_runner()(progress=context.log.info)
-    context.log.info(f"{engine()} engine: {len(done)} tables maintained; files "
+    context.log.info(f"{engine.name()} engine: {len(done)} tables maintained; files "
                      f"{sum(t.files_before for t in done)} -> {sum(t.files_after for t in done)}; "
                      f"{sum(t.files_vacuumed for t in done)} old files vacuumed")
 

@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from hasiru.config import engine as config_engine
+from hasiru import engine as engines
 from lake import delta_io
 from lake.catalog import table
 
@@ -74,9 +74,7 @@ def run(workers: int = 1, n_cutoffs: int = DEFAULT_CUTOFFS, step_days: int = DEF
     if n_cutoffs < 1 or step_days < 1:
         raise ValueError("backtests need at least one cutoff and a spacing of at least one day")
     now = now or dt.datetime.now(dt.timezone.utc)
-    fanout = None
-    if (engine or config_engine()) == "spark":
-        from spark_jobs.forecast_fanout import spark_fanout as fanout
+    fanout = engines.forecast_fanout(engine)
     series, slips = load_series()
     if series.empty:
         progress("no price series in silver: nothing to forecast")
