@@ -111,19 +111,19 @@ def compose(language: str, day: dt.date, items: list[tuple[str, dict[str, str]]]
 def _inputs(con: duckdb.DuckDBPyConnection, day: dt.date) -> duckdb.DuckDBPyRelation:
     """One row per active farmer with everything a digest can say (nulls where there is nothing)."""
     severe_by_block(con, "silver_weather__forecasts", day).create_view("severe", replace=True)
-    return con.sql(f"""
+    return con.sql("""
         with farmers as (
             select farmer_id, phone, language, sms_opt_out from silver_app__farmers where not is_deleted
         ), farms as (
             select farm_id, farmer_id, lat, lon, block_code, area_acres from silver_app__farms where not is_deleted
         ), crops as (
             select farm_id, crop, area_acres as crop_acres from silver_app__crop_plans
-            where date '{day}' between sowing_date and expected_harvest_date
+            where not is_deleted and $day between sowing_date and expected_harvest_date
             qualify row_number() over (partition by farm_id order by sowing_date desc) = 1
         ), adv as (
             -- the latest advice of each type per farm from the last 3 days (advisories run on Tuesdays and Fridays)
             select a.*, f.farmer_id from gold_farm_advisories as a join farms as f using (farm_id)
-            where a.advisory_date between date '{day}' - 2 and date '{day}'
+            where a.advisory_date between $day - 2 and $day
             qualify a.advisory_date = max(a.advisory_date) over (partition by a.farm_id, a.advisory_type)
         ), focus as (
             -- one farm per digest, so every line is about one field: the farm whose advice is most urgent
@@ -154,13 +154,13 @@ def _inputs(con: duckdb.DuckDBPyConnection, day: dt.date) -> duckdb.DuckDBPyRela
         ), fc as (
             select mandi_key, commodity, lo80, hi80
             from gold_price_forecasts
-            where is_champion and forecast_date = date '{day}' + 7
-              and forecast_date - trained_through <= {MAX_FORECAST_HORIZON}
+            where is_champion and forecast_date = $day + 7
+              and forecast_date - trained_through <= $max_horizon
             qualify trained_through = max(trained_through) over (partition by series_id)
         ), latest_price as (
             select mandi_key, commodity, modal_price_rs_per_qtl as price
             from gold_fct_mandi_prices_daily
-            where arrival_date <= date '{day}' and arrival_date >= date '{day}' - 14 and not is_outlier
+            where arrival_date <= $day and arrival_date >= $day - 14 and not is_outlier
             qualify row_number() over (partition by mandi_key, commodity order by arrival_date desc) = 1
         ), priced as (
             select fc.*, p.price, m.mandi_name, m.lat as mandi_lat, m.lon as mandi_lon
@@ -179,7 +179,7 @@ def _inputs(con: duckdb.DuckDBPyConnection, day: dt.date) -> duckdb.DuckDBPyRela
         left join weather using (farmer_id) left join pest using (farmer_id)
         left join irrigation using (farmer_id) left join price using (farmer_id)
         order by farmer_id
-    """)
+    """, params={"day": day, "max_horizon": MAX_FORECAST_HORIZON})
 
 
 # The 7-day 80 % range is quoted only when it is narrower than half the price (about +-25 %): wider, and

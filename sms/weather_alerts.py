@@ -34,14 +34,14 @@ def severe_by_block(con: duckdb.DuckDBPyConnection, forecasts: str, day: dt.date
     return con.sql(f"""
         with latest as (
             select * from {forecasts}
-            where issued_date_ist <= date '{day}' and issued_date_ist >= date '{day}' - 2
+            where issued_date_ist <= $day and issued_date_ist >= $day - 2
             qualify issued_at = max(issued_at) over (partition by block_code)
         ), severe as (
             select block_code, forecast_date, {kind_case} as weather_kind
             from latest
-            where forecast_date between date '{day}' + {LEAD_DAYS[0]} and date '{day}' + {LEAD_DAYS[1]}
+            where forecast_date between $day + $first_lead and $day + $last_lead
         )
         select block_code, weather_kind, forecast_date
         from severe where weather_kind is not null
         qualify row_number() over (partition by block_code order by forecast_date, {rank_case}) = 1
-    """)
+    """, params={"day": day, "first_lead": LEAD_DAYS[0], "last_lead": LEAD_DAYS[1]})  # the day as a parameter, never in the text

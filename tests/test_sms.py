@@ -270,6 +270,20 @@ def test_nothing_is_queued_for_a_day_that_has_passed(lake_env):
     assert after_storm.rows == []
 
 
+def test_a_deleted_crop_plan_says_nothing(lake_env):
+    """F2 deleted the maize plan on FA2 in the app: the digest no longer speaks of maize on that farm."""
+    from tests.delivery_lake import _write
+
+    tiny_lake()
+    before = {r["farmer_id"]: r for r in digest._inputs(lake_views.connect(), DAY).to_arrow_table().to_pylist()}
+    assert before["F2"]["focus_farm_id"] == "FA2" and before["F2"]["irrigation_crop"] == "maize"
+    plans = delta_io.read_arrow(lake_table("silver.app__crop_plans")).to_pylist()
+    _write("silver.app__crop_plans", [{**p, "is_deleted": p["farm_id"] == "FA2"} for p in plans])
+    after = {r["farmer_id"]: r for r in digest._inputs(lake_views.connect(), DAY).to_arrow_table().to_pylist()}
+    assert after["F2"]["focus_farm_id"] is None and after["F2"]["irrigation_crop"] is None
+    assert after["F1"]["irrigation_crop"] == before["F1"]["irrigation_crop"]  # the others unchanged
+
+
 def test_a_digest_speaks_of_one_farm_and_its_crop(lake_env):
     """F1 grows paddy on FA1 and ragi on a second farm with its own pest risk and irrigation advice: the
     digest picks one farm (the one whose advice is most urgent) and every line is about its crop."""

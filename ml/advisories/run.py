@@ -54,10 +54,16 @@ def sensor_days() -> pd.DataFrame:
     """).df().assign(day=lambda d: pd.to_datetime(d["day"]).dt.date)
 
 
+def _crop_plans(columns: list[str]) -> pd.DataFrame:
+    """The farms' crop plans that still stand: a plan the farmer deleted advises nothing."""
+    plans = _silver("app__crop_plans", columns + ["is_deleted"])
+    return plans[~plans["is_deleted"]].drop(columns="is_deleted").reset_index(drop=True)
+
+
 def _crop_suitability(farms: pd.DataFrame, plans: pd.DataFrame, cards: pd.DataFrame, day: dt.date) -> pd.DataFrame:
     latest = cards.sort_values("sample_date").drop_duplicates("farm_id", keep="last")[["farm_id", "ph", "organic_carbon_pct"]]
     f = farms.merge(latest, on="farm_id", how="left")
-    seasons = _silver("app__crop_plans", ["farm_id", "season", "crop"])
+    seasons = _crop_plans(["farm_id", "season", "crop"])
     if seasons.empty:
         return pd.DataFrame()
     model = crop_suitability.train(f, seasons)
@@ -95,7 +101,7 @@ def run(days: list[dt.date] | None = None, now: dt.datetime | None = None,
     climate = district_climate()  # ET0's elevation and coastal radiation coefficient, by the farm's district
     farms = farms.assign(elevation_m=farms["district"].map(lambda d: climate.get(d, (600.0, False))[0]),
                          coastal=farms["district"].map(lambda d: climate.get(d, (600.0, False))[1]))
-    plans = _silver("app__crop_plans", ["farm_id", "crop", "sowing_date", "expected_harvest_date"])
+    plans = _crop_plans(["farm_id", "crop", "sowing_date", "expected_harvest_date"])
     obs = _silver("weather__observations")
     fc = _silver("weather__forecasts", ["block_code", "issued_date_ist", "forecast_date", "lead_days", "rain_mm",
                                         "temp_min_c", "temp_max_c", "humidity_pct"])

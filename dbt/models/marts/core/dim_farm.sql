@@ -2,7 +2,7 @@
 with current_crop as (
     select farm_id, crop, season, area_acres as crop_area_acres
     from {{ ref('stg_app__crop_plans') }}
-    where {{ as_of_date() }} between sowing_date and expected_harvest_date
+    where not is_deleted and {{ as_of_date() }} between sowing_date and expected_harvest_date
     qualify row_number() over (partition by farm_id order by sowing_date desc) = 1
 ),
 
