@@ -15,7 +15,7 @@ import os
 import secrets
 from pathlib import Path
 
-from hasiru.config import ConfigError
+from hasiru.config import ConfigError, env
 
 MIN_SALT_CHARS = 32
 KNOWN_SALTS = {"demo-only-salt", "changeme", "salt", "secret"}  # published values: reversible by anyone
@@ -23,7 +23,7 @@ KNOWN_SALTS = {"demo-only-salt", "changeme", "salt", "secret"}  # published valu
 
 def secrets_dir() -> Path:
     default = Path(os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config") / "hasiru"
-    return Path(os.environ.get("HASIRU_SECRETS_DIR") or default).expanduser()
+    return Path(env("HASIRU_SECRETS_DIR") or default).expanduser()
 
 
 def _check(salt: str, where: str) -> str:
@@ -35,8 +35,8 @@ def _check(salt: str, where: str) -> str:
 
 
 def pseudonym_salt() -> str:
-    if os.environ.get("HASIRU_PSEUDONYM_SALT"):
-        return _check(os.environ["HASIRU_PSEUDONYM_SALT"], "HASIRU_PSEUDONYM_SALT")
+    if env("HASIRU_PSEUDONYM_SALT"):
+        return _check(env("HASIRU_PSEUDONYM_SALT"), "HASIRU_PSEUDONYM_SALT")
     path = secrets_dir() / "pseudonym_salt"
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
@@ -50,4 +50,4 @@ def pseudonym_salt() -> str:
 
 if __name__ == "__main__":
     pseudonym_salt()
-    print(f"pseudonym salt: {os.environ.get('HASIRU_PSEUDONYM_SALT') and 'HASIRU_PSEUDONYM_SALT' or secrets_dir() / 'pseudonym_salt'}")
+    print(f"pseudonym salt: {env('HASIRU_PSEUDONYM_SALT') and 'HASIRU_PSEUDONYM_SALT' or secrets_dir() / 'pseudonym_salt'}")

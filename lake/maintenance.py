@@ -10,11 +10,10 @@ version than that, and time travel to it, stop working after a vacuum).
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from hasiru.config import ConfigError, storage_options
+from hasiru.config import env_int, storage_options
 from lake import delta_io
 from lake.catalog import TableSpec, all_tables, table
 
@@ -30,14 +29,7 @@ class TableMaintenance:
 
 
 def retention_hours() -> int:
-    raw = os.environ.get("HASIRU_VACUUM_RETENTION_HOURS", str(DEFAULT_RETENTION_HOURS))
-    try:
-        hours = int(raw)
-    except ValueError:
-        raise ConfigError(f"HASIRU_VACUUM_RETENTION_HOURS={raw!r}: a whole number of hours") from None
-    if hours < 0:
-        raise ConfigError(f"HASIRU_VACUUM_RETENTION_HOURS={raw!r}: cannot be negative")
-    return hours
+    return env_int("HASIRU_VACUUM_RETENTION_HOURS", DEFAULT_RETENTION_HOURS, minimum=0)
 
 
 def lake_tables() -> list[str]:

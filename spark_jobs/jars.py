@@ -10,11 +10,12 @@ adding Ivy's older copies beside them would put two versions of a class on one c
 from __future__ import annotations
 
 import hashlib
-import os
 import sys
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
+
+from hasiru.config import env
 
 MAVEN_URL = "https://repo1.maven.org/maven2"
 
@@ -46,7 +47,7 @@ class JarsMissing(RuntimeError):
 
 def jars_dir() -> Path:
     """HASIRU_SPARK_JARS_DIR, or <virtualenv>/share/hasiru/spark-jars (next to the pyspark they match)."""
-    return Path(os.environ.get("HASIRU_SPARK_JARS_DIR") or Path(sys.prefix) / "share" / "hasiru" / "spark-jars")
+    return Path(env("HASIRU_SPARK_JARS_DIR") or Path(sys.prefix) / "share" / "hasiru" / "spark-jars")
 
 
 def _sha256(path: Path) -> str:
@@ -55,7 +56,7 @@ def _sha256(path: Path) -> str:
 
 def provision(repo: str | None = None, log=print) -> list[Path]:
     """Download any missing or damaged jar; a second run checks the digests and downloads nothing."""
-    repo = repo or os.environ.get("HASIRU_MAVEN_URL", MAVEN_URL)
+    repo = repo or env("HASIRU_MAVEN_URL", MAVEN_URL)
     target = jars_dir()
     target.mkdir(parents=True, exist_ok=True)
     paths = []

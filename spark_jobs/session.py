@@ -17,7 +17,7 @@ import sys
 from pathlib import Path
 from urllib.parse import urlparse
 
-from hasiru.config import ConfigError, settings
+from hasiru.config import ConfigError, env, settings
 from spark_jobs import jars
 
 log = logging.getLogger(__name__)
@@ -48,7 +48,7 @@ def _s3_conf() -> dict[str, str]:
 
 
 def _extra_conf() -> dict[str, str]:
-    raw = os.environ.get("HASIRU_SPARK_CONF", "").strip()
+    raw = env("HASIRU_SPARK_CONF").strip()
     out = {}
     for item in filter(None, (s.strip() for s in raw.split(","))):
         key, sep, value = item.partition("=")
@@ -61,10 +61,10 @@ def _extra_conf() -> dict[str, str]:
 def spark_conf() -> dict[str, str]:
     """Every setting the factory gives Spark (also handed to dbt-spark's session)."""
     s = settings()
-    master = os.environ.get("HASIRU_SPARK_MASTER", "local[*]")
+    master = env("HASIRU_SPARK_MASTER")
     local = master.startswith("local")
     cores = os.cpu_count() or 2
-    extra_jars = [j for j in os.environ.get("HASIRU_SPARK_EXTRA_JARS", "").split(",") if j.strip()]
+    extra_jars = [j for j in env("HASIRU_SPARK_EXTRA_JARS").split(",") if j.strip()]
     conf = {
         "spark.master": master,
         "spark.app.name": "hasiru-mitra",
@@ -75,12 +75,12 @@ def spark_conf() -> dict[str, str]:
         "spark.databricks.delta.properties.defaults.enableDeletionVectors": "false",
         "spark.sql.session.timeZone": "UTC",  # the lake's timestamps are UTC; IST dates are columns
         "spark.sql.execution.arrow.pyspark.enabled": "true",
-        "spark.sql.shuffle.partitions": os.environ.get("HASIRU_SPARK_SHUFFLE_PARTITIONS", str(4 * cores if local else 200)),
+        "spark.sql.shuffle.partitions": env("HASIRU_SPARK_SHUFFLE_PARTITIONS", str(4 * cores if local else 200)),
         "spark.sql.warehouse.dir": str(s.data_dir / "spark" / "warehouse"),
         "spark.local.dir": str(s.data_dir / "spark" / "tmp"),
         "spark.ui.showConsoleProgress": "false",
-        "spark.ui.enabled": os.environ.get("HASIRU_SPARK_UI", "false"),
-        "spark.driver.memory": os.environ.get("HASIRU_SPARK_DRIVER_MEMORY", "4g"),
+        "spark.ui.enabled": env("HASIRU_SPARK_UI"),
+        "spark.driver.memory": env("HASIRU_SPARK_DRIVER_MEMORY"),
         "spark.driver.extraJavaOptions": f"-Dlog4j.configurationFile={LOG4J}",
         # Python workers run this virtualenv's interpreter (pandas, prophet, lightgbm)
         "spark.pyspark.python": sys.executable,
@@ -117,11 +117,11 @@ def submit_args(metastore: bool = True) -> str:
 def get_spark():
     """The process's SparkSession, created on first use (5-10 s locally)."""
     global _session
-    if _session is not None and (os.environ.get("HASIRU_SPARK_REMOTE") or not _session.sparkContext._jsc.sc().isStopped()):
+    if _session is not None and (env("HASIRU_SPARK_REMOTE") or not _session.sparkContext._jsc.sc().isStopped()):
         return _session  # (a Spark Connect session has no local context to ask)
     from pyspark.sql import SparkSession
 
-    remote = os.environ.get("HASIRU_SPARK_REMOTE")
+    remote = env("HASIRU_SPARK_REMOTE")
     if remote:
         try:
             _session = SparkSession.builder.remote(remote).getOrCreate()
@@ -133,9 +133,9 @@ def get_spark():
     builder = SparkSession.builder
     for key, value in spark_conf().items():
         builder = builder.config(key, value)
-    log.info("starting Spark (%s)", os.environ.get("HASIRU_SPARK_MASTER", "local[*]"))
+    log.info("starting Spark (%s)", env("HASIRU_SPARK_MASTER"))
     _session = builder.getOrCreate()
-    _session.sparkContext.setLogLevel(os.environ.get("HASIRU_SPARK_LOG_LEVEL", "ERROR"))
+    _session.sparkContext.setLogLevel(env("HASIRU_SPARK_LOG_LEVEL"))
     return _session
 
 

@@ -114,16 +114,28 @@ def test_the_code_passes_the_linter():
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-1000:]
 
 
-def test_every_setting_the_code_reads_is_documented_in_the_readme():
-    """A HASIRU_* variable read anywhere in the product is named in README.md (its settings and connectors tables)."""
+def test_every_setting_is_declared_once_read_through_config_and_documented():
+    """Every HASIRU_* variable in the product is declared in hasiru/config.py (VARIABLES, or CHILD_VARIABLES for what
+    the platform sets for dbt and Superset), is read through config.env()/env_int() and not os.environ, and is named
+    in README.md."""
     import re
 
+    from hasiru.config import CHILD_VARIABLES, VARIABLES
+
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    read = set()
+    named, direct = set(), []
     for folder in ("dagster_project", "dbt", "spark_jobs", "ingestion", "ml", "dashboards", "lake", "hasiru", "serving",
                    "sms", "transform", "quality", "scripts", ".ci"):
         for path in (ROOT / folder).rglob("*"):
-            if path.is_file() and path.suffix in (".py", ".sh", ".yml", ".sql", "") and "target" not in path.parts:
-                read |= set(re.findall(r"\bHASIRU_[A-Z0-9_]*[A-Z0-9]\b", path.read_text(encoding="utf-8", errors="replace")))
-    assert len(read) > 30
-    assert sorted(v for v in read if v not in readme) == []
+            if not path.is_file() or path.suffix not in (".py", ".sh", ".yml", ".sql", "") or "target" in path.parts:
+                continue
+            text = path.read_text(encoding="utf-8", errors="replace")
+            named |= set(re.findall(r"\bHASIRU_[A-Z0-9_]*[A-Z0-9]\b", text))
+            if path.suffix == ".py" and path.name not in ("config.py", "superset_config.py"):
+                direct += [f"{path.relative_to(ROOT)}: {m}" for m in re.findall(r"(?:environ\.get|getenv)\(\s*f?\"HASIRU_\w*", text)]
+                direct += [f"{path.relative_to(ROOT)}: {m}" for m in re.findall(r"environ\[\"HASIRU_\w+\"\](?!\s*=)", text)]
+    declared = set(VARIABLES) | set(CHILD_VARIABLES)
+    assert len(named) > 30
+    assert sorted(named - declared) == [], "declare them in hasiru/config.py VARIABLES"
+    assert direct == [], "read settings through hasiru.config.env()"
+    assert sorted(v for v in declared if v not in readme) == [], "document them in README.md"

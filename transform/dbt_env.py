@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 from hasiru import engine as engines
+from hasiru import config
 from hasiru.config import REPO_ROOT, ConfigError, settings
 from hasiru.secrets import pseudonym_salt
 
@@ -27,7 +28,7 @@ def dbt_env() -> dict[str, str]:
     if engines.on_spark():
         from spark_jobs.session import spark_uri, submit_args
 
-        if os.environ.get("HASIRU_SPARK_REMOTE"):
+        if config.env("HASIRU_SPARK_REMOTE"):
             # dbt-spark's session method starts its own local JVM: it would quietly not use the cluster
             raise ConfigError("HASIRU_SPARK_REMOTE is set, but dbt-spark's session method cannot use Spark Connect: "
                               "unset it and give the cluster as HASIRU_SPARK_MASTER")

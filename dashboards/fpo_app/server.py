@@ -3,13 +3,15 @@ app.py, with Streamlit's own Prometheus endpoint closed to the public. It counts
 use of every manager; only a scraper holding HASIRU_FPO_APP_METRICS_TOKEN may read it."""
 
 import hmac
-import os
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # the repository root, when run by `streamlit run`
 
 import streamlit as st  # noqa: E402
+
+from hasiru.config import env  # noqa: E402
+
 from starlette.middleware import Middleware  # noqa: E402
 from starlette.responses import JSONResponse  # noqa: E402
 
@@ -24,7 +26,7 @@ class PrivateRoutes:
 
     async def __call__(self, scope, receive, send):
         if scope["type"] == "http" and scope["path"].rstrip("/").endswith(PRIVATE):
-            token = os.environ.get("HASIRU_FPO_APP_METRICS_TOKEN", "")
+            token = env("HASIRU_FPO_APP_METRICS_TOKEN") or ""
             sent = dict(scope.get("headers") or []).get(b"authorization", b"").decode("latin-1")
             if not token or not hmac.compare_digest(sent, f"Bearer {token}"):
                 await JSONResponse({"error": "not found"}, status_code=404)(scope, receive, send)

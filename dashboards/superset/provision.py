@@ -24,6 +24,7 @@ from pathlib import Path
 import httpx
 
 from dashboards.superset import assets
+from hasiru import config
 from hasiru.config import REPO_ROOT, settings
 from serving.publish import serving_path
 
@@ -77,8 +78,8 @@ def _in_superset(script: str, *args: str, input_: str | None = None) -> str:
 
 def password(name: str) -> str:
     path = home() / f"{name}_password"
-    if name == "admin" and os.environ.get("HASIRU_SUPERSET_ADMIN_PASSWORD"):
-        return os.environ["HASIRU_SUPERSET_ADMIN_PASSWORD"]
+    if name == "admin" and config.env("HASIRU_SUPERSET_ADMIN_PASSWORD"):
+        return config.env("HASIRU_SUPERSET_ADMIN_PASSWORD")
     if not path.exists():
         path.write_text(secrets.token_urlsafe(18))
         path.chmod(0o600)

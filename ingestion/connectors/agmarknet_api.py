@@ -10,10 +10,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 from collections.abc import Callable
 
-from hasiru.config import IST
+from hasiru.config import IST, env
 from ingestion import landing
 from ingestion.connectors import SourceUnavailable
 from ingestion.connectors.http import RetryingClient
@@ -30,10 +29,10 @@ class AgmarknetApi:
 
     @classmethod
     def from_env(cls) -> "AgmarknetApi":
-        key = os.environ.get("HASIRU_DATAGOVIN_API_KEY")
+        key = env("HASIRU_DATAGOVIN_API_KEY")
         if not key:
             raise SourceUnavailable("HASIRU_DATAGOVIN_API_KEY is not set (a data.gov.in API key); see README, section Connectors")
-        return cls(os.environ.get("HASIRU_DATAGOVIN_URL", "https://api.data.gov.in"), key)
+        return cls(env("HASIRU_DATAGOVIN_URL"), key)
 
     def fetch_day(self, day: dt.date, state: str = "Karnataka", now: dt.datetime | None = None,
                   progress: Callable[[str], None] = lambda _: None) -> dict:

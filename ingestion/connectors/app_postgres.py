@@ -18,7 +18,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import os
 from collections.abc import Callable
 from pathlib import Path
 
@@ -26,6 +25,8 @@ import duckdb
 import pyarrow as pa
 import psycopg
 from psycopg import sql
+
+from hasiru.config import env, env_int
 
 from ingestion import landing
 from ingestion.connectors import SourceUnavailable, watermarks
@@ -58,10 +59,10 @@ class AppPostgres:
 
     @classmethod
     def from_env(cls) -> "AppPostgres":
-        dsn = os.environ.get("HASIRU_APP_DB_DSN")
+        dsn = env("HASIRU_APP_DB_DSN")
         if not dsn:
             raise SourceUnavailable("HASIRU_APP_DB_DSN is not set (postgresql://user:pass@host:5432/app); see README, section Connectors")
-        return cls(dsn, lookback=dt.timedelta(minutes=int(os.environ.get("HASIRU_APP_DB_LOOKBACK_MINUTES", "15"))))
+        return cls(dsn, lookback=dt.timedelta(minutes=env_int("HASIRU_APP_DB_LOOKBACK_MINUTES", minimum=0)))
 
     def connect(self) -> psycopg.Connection:
         try:

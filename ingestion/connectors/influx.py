@@ -13,9 +13,10 @@ which quarantines them with the reason.
 from __future__ import annotations
 
 import datetime as dt
-import os
 from collections.abc import Callable
 from dataclasses import dataclass
+
+from hasiru.config import env, env_int
 
 from ingestion import landing
 from ingestion.connectors import SourceUnavailable, watermarks
@@ -40,13 +41,13 @@ class InfluxSettings:
 
     @classmethod
     def from_env(cls) -> "InfluxSettings":
-        url = os.environ.get("HASIRU_INFLUX_URL")
+        url = env("HASIRU_INFLUX_URL")
         if not url:
             raise SourceUnavailable("HASIRU_INFLUX_URL is not set (e.g. http://influx.internal:8086); see README, section Connectors")
-        return cls(url=url, database=os.environ.get("HASIRU_INFLUX_DB", "sensors"),
-                   measurements=tuple(os.environ.get("HASIRU_INFLUX_MEASUREMENTS", "soil").split(",")),
-                   username=os.environ.get("HASIRU_INFLUX_USER"), password=os.environ.get("HASIRU_INFLUX_PASSWORD"),
-                   lookback=dt.timedelta(minutes=int(os.environ.get("HASIRU_INFLUX_LOOKBACK_MINUTES", "120"))))
+        return cls(url=url, database=env("HASIRU_INFLUX_DB"),
+                   measurements=tuple(env("HASIRU_INFLUX_MEASUREMENTS").split(",")),
+                   username=env("HASIRU_INFLUX_USER"), password=env("HASIRU_INFLUX_PASSWORD"),
+                   lookback=dt.timedelta(minutes=env_int("HASIRU_INFLUX_LOOKBACK_MINUTES", minimum=0)))
 
 
 def _escape_key(s: str) -> str:

@@ -16,11 +16,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from hasiru.config import IST
+from hasiru.config import IST, env
 from ingestion import landing
 from ingestion.connectors import SourceUnavailable
 from ingestion.connectors.http import CircuitBreaker, RetryingClient
@@ -57,12 +56,12 @@ def providers_from_env() -> list[Provider]:
     """HASIRU_WEATHER_PRIMARY_URL/_KEY, HASIRU_WEATHER_BACKUP_URL/_KEY, HASIRU_IMD_URL (README, "Connectors")."""
     chain = []
     for role, name in (("PRIMARY", "openweathermap"), ("BACKUP", "backup")):
-        url = os.environ.get(f"HASIRU_WEATHER_{role}_URL")
+        url = env(f"HASIRU_WEATHER_{role}_URL")
         if url:
-            chain.append(Provider(os.environ.get(f"HASIRU_WEATHER_{role}_NAME", name), "owm", url,
-                                  os.environ.get(f"HASIRU_WEATHER_{role}_KEY", "")))
-    if os.environ.get("HASIRU_IMD_URL"):
-        chain.append(Provider("imd", "imd", os.environ["HASIRU_IMD_URL"]))
+            chain.append(Provider(env(f"HASIRU_WEATHER_{role}_NAME", name), "owm", url,
+                                  env(f"HASIRU_WEATHER_{role}_KEY")))
+    if env("HASIRU_IMD_URL"):
+        chain.append(Provider("imd", "imd", env("HASIRU_IMD_URL")))
     if not chain:
         raise SourceUnavailable("no weather provider configured: set HASIRU_WEATHER_PRIMARY_URL (and the backup, HASIRU_IMD_URL)")
     return chain

@@ -13,7 +13,6 @@ import hashlib
 import json
 import logging
 import math
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated
@@ -21,9 +20,11 @@ from typing import Annotated
 from fastapi import Depends, FastAPI, Header, Path as PathParam, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from hasiru.config import env_int
 from serving.api import tokens
 from serving.api.db import NotPublished, ServingDB, Version
 from serving.limits import Budget
@@ -173,8 +174,8 @@ def _covers(who: Principal, farmer_id: str, fpo_id: str | None) -> bool:
     return False
 
 
-RATE_PER_TOKEN = int(os.environ.get("HASIRU_API_RATE_PER_TOKEN", "600"))  # requests a minute
-RATE_PER_ADDRESS = int(os.environ.get("HASIRU_API_RATE_PER_ADDRESS", "1200"))
+RATE_PER_TOKEN = env_int("HASIRU_API_RATE_PER_TOKEN", minimum=1)  # requests a minute
+RATE_PER_ADDRESS = env_int("HASIRU_API_RATE_PER_ADDRESS", minimum=1)
 
 
 def create_app(db_path: Path, secret: bytes | list[bytes], *, rate_per_token: int = RATE_PER_TOKEN,

@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import os
 import time
 
 import jwt
+
+from hasiru.config import env
 
 MIN_SECRET_CHARS = 32
 ISSUER = "hasiru-mitra"
@@ -31,7 +32,7 @@ class TokenError(ValueError):
 
 
 def _secret(var: str, required: bool) -> bytes | None:
-    value = os.environ.get(var, "")
+    value = env(var) or ""
     if not value and not required:
         return None
     if len(value) < MIN_SECRET_CHARS:
