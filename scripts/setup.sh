@@ -7,6 +7,21 @@ cd "$(dirname "$0")/.."
 PY=${PYTHON:-python3.11}
 UV_VERSION=0.13.8
 
+# Up to date already? What set-up installs and prepares follows from these files: when none changed since
+# the last complete set-up (and its results are still there), there is nothing to do.
+STAMP=.venv/.hasiru-setup
+fingerprint() {
+  { cat requirements.lock dashboards/superset/requirements.lock pyproject.toml scripts/setup.sh lake/tables.py \
+        dbt/dbt_project.yml spark_jobs/jars.py
+    find dbt/models dbt/macros sms/templates -type f -print0 | sort -z | xargs -0 cat
+    command -v java "$PY" || true; } | sha256sum | cut -d' ' -f1
+}
+if [ -f "$STAMP" ] && [ -x .venv/bin/hasiru ] && [ -x .venv-superset/bin/superset ] && [ -f dbt/target/manifest.json ] \
+   && [ "$(cat "$STAMP")" = "$(fingerprint)" ]; then
+  echo "setup: up to date (nothing changed since the last set-up; remove $STAMP to force one)"
+  exit 0
+fi
+
 need_apt=()
 command -v "$PY" >/dev/null 2>&1 || need_apt+=(python3.11 python3.11-venv)
 # Java: Spark (the scale-out engine) needs a JRE; install it if the machine has none.
@@ -37,4 +52,5 @@ echo "setup: the platform's own secrets (outside the repository, owner-only)"
 .venv/bin/python -m hasiru.secrets
 echo "setup: preparing the dbt manifest"
 .venv/bin/hasiru prepare
+fingerprint > "$STAMP"
 echo "setup: done. Next: .venv/bin/hasiru run"

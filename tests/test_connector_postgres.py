@@ -101,7 +101,7 @@ def test_incremental_extraction_carries_inserts_updates_and_deletes_into_silver(
     from transform.dbt_env import DBT_PROJECT_DIR, dbt_env
 
     done = subprocess.run([str(Path(sys.executable).parent / "dbt"), "build", "--select", "+stg_app__farms", "+stg_app__farmers",
-                           "+stg_app__orders", "+stg_app__products", "--quiet"], cwd=DBT_PROJECT_DIR,
+                           "+stg_app__orders", "+stg_app__products", "--indirect-selection", "cautious", "--quiet"], cwd=DBT_PROJECT_DIR,
                           env={**os.environ, **dbt_env()}, capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stdout[-3000:]
     import duckdb
