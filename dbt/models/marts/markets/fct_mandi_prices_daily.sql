@@ -55,9 +55,7 @@ mandi_day as (
 neighbours as (
     select a.mandi_code, b.mandi_code as neighbour_code
     from mandis as a join mandis as b on a.mandi_code <> b.mandi_code
-    -- haversine distance, km
-    where 2 * 6371 * asin(sqrt(power(sin(radians(b.lat - a.lat) / 2), 2)
-          + cos(radians(a.lat)) * cos(radians(b.lat)) * power(sin(radians(b.lon - a.lon) / 2), 2))) <= 100
+    where {{ distance_km('a.lat', 'a.lon', 'b.lat', 'b.lon') }} <= 100
 ),
 
 nearby as (
