@@ -6,13 +6,15 @@ production runs come from schedules and sensors."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 
 import dagster as dg
 
 from hasiru.recovery import recover, run_tags
 
-QUIET = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
+# the CLI reports a failed run itself, in one line (_report): Dagster's own console log stays quiet
+QUIET = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}
 
 
 class PipelineFailed(RuntimeError):
@@ -23,7 +25,10 @@ def run_job(name: str, assets: list, what: str, progress: Callable[[str], None],
             tags: dict[str, str] | None = None, run_config: dict | None = None, partition_key: str | None = None,
             resources: dict | None = None) -> dg.ExecuteInProcessResult:
     """Materialise `assets` as the job `name` (not Dagster's __ephemeral_asset_job__), tagged with the command
-    that started it and this process (hasiru/recovery.py marks the run failed if the process dies)."""
+    that started it and this process (hasiru/recovery.py marks the run failed if the process dies). First the
+    recovery: it prepares DAGSTER_HOME and clears what a killed earlier run left (half-built files, a dbt still
+    running, runs left STARTED and their pool slots)."""
+    recover(progress)
     defs = dg.Definitions(jobs=[dg.define_asset_job(name=name)], assets=assets, resources=resources)
     job = defs.resolve_job_def(name)
     result = job.execute_in_process(run_config=run_config or QUIET, instance=dg.DagsterInstance.get(), raise_on_error=False,
@@ -42,7 +47,6 @@ def materialize_partitions(first: dt.date, last: dt.date, progress: Callable[[st
     from dagster_project.transform.dbt_assets import hasiru_dbt_assets, hasiru_dbt_resource
     from dagster_project.transform.silver_checks import silver_ge_suites
 
-    recover(progress)  # what a killed earlier run left: half-built files, a dbt still running, runs left STARTED
     loads = [a for a in INGESTION_ASSETS if not sources or a.node_def.name.removeprefix("ingest_") in sources]
     assets = (loads if ingest else []) + ([hasiru_dbt_assets, silver_ge_suites, serving_db] if transform else [])
     name = "daily_pipeline" if ingest and transform else ("ingest" if ingest else "transform")
@@ -110,7 +114,10 @@ def _cause(error) -> str:
     """The innermost error's message: the user code's, under Dagster's "error occurred while executing"."""
     while error is not None and error.cause is not None:
         error = error.cause
-    return error.message.strip() if error is not None else "unknown error"
+    if error is None:
+        return "unknown error"
+    # "ml.forecast.run.NoPrices: silver... is not built yet": the message, without the exception's module path
+    return re.sub(r"^(?:[a-z_]\w*\.)+[A-Z]\w*: ", "", error.message.strip(), count=1)
 
 
 def _report(result: dg.ExecuteInProcessResult, what: str, progress: Callable[[str], None]) -> None:
@@ -118,9 +125,9 @@ def _report(result: dg.ExecuteInProcessResult, what: str, progress: Callable[[st
     failed_checks = [f"{c.asset_key.to_user_string()}:{c.check_name}" for c in checks if not c.passed]
     if not result.success:
         # the step's own error first (what is wrong and what fixes it), not just "step X failed"
-        failed = [_cause(e.step_failure_data.error) if e.is_step_failure else e.message
-                  for e in result.all_events if e.is_failure]
-        raise PipelineFailed(f"run {result.run_id} ({what}) failed: {failed[:3]}"
+        failed = [_cause(e.step_failure_data.error) for e in result.all_events if e.is_step_failure] \
+            or [e.message for e in result.all_events if e.is_failure]
+        raise PipelineFailed(f"{what} failed (Dagster run {result.run_id[:8]}): " + "; ".join(dict.fromkeys(failed[:3]))
                              + (f"; failed checks: {failed_checks}" if failed_checks else ""))
     progress(f"{what}: done (run {result.run_id[:8]}, {len(checks)} checks"
              + (f"; not passed: {failed_checks}" if failed_checks else ", all passed") + ")")

@@ -163,9 +163,7 @@ def advise() -> None:
 def publish() -> None:
     """Publish the serving database from the gold tables now in the lake."""
     from dagster_project import run_local
-    from hasiru.recovery import recover
 
-    recover(console.progress, dagster=False)
     result = run_local.publish(console.progress, _today_ist())
     click.echo(f"published {result.get('path')} (version {result.get('version')}, {result.get('tables')} tables; "
                f"API file {result.get('api_tables')} tables)")
@@ -241,9 +239,15 @@ def sql(query: str, serving: bool) -> None:
         con = connect_reader()
     else:
         con = connect()
-    rel = con.sql(query)
-    if rel is not None:
-        click.echo(console.table([tuple(r) for r in rel.limit(200).fetchall()], tuple(rel.columns)))
+    import duckdb
+
+    try:
+        rel = con.sql(query)
+        rows = [tuple(r) for r in rel.limit(200).fetchall()] if rel is not None else None
+    except duckdb.Error as exc:  # a wrong table or column: DuckDB's own message says which, and suggests
+        raise click.ClickException(f"{exc}\n(tables: `hasiru status`; views are named <layer>_<table>)") from None
+    if rows is not None:
+        click.echo(console.table(rows, tuple(rel.columns)))
 
 
 @cli.command()

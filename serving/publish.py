@@ -83,6 +83,8 @@ def _gold_marts(progress: Callable[[str], None] | None):
             name = spec.short_name
             if spec.schema is not None:  # declared tables: present (maybe empty) even before the first forecast
                 dataset = delta_io.read_arrow(spec)
+            elif not delta_io.exists(spec):
+                raise delta_io.MissingTable(spec.name)  # "... run `hasiru transform` first"
             else:
                 dataset = DeltaTable(delta_io.table_uri(spec), storage_options=storage_options() or None).to_pyarrow_dataset()
             con.register("_source", dataset)

@@ -68,5 +68,15 @@ def test_errors_name_the_setting_or_value_at_fault(lake_env):
     assert r.returncode == 2 and "is not a date" in r.stderr
     r = hasiru("advise")
     assert r.returncode != 0 and "run `hasiru transform`" in r.stderr and "Traceback" not in r.stderr
+    # a user's shell has no DAGSTER_HOME: the commands that run Dagster jobs prepare it (<data>/dagster_home)
+    no_home = {k: v for k, v in os.environ.items() if k != "DAGSTER_HOME"}
+    r = subprocess.run([sys.executable, "-m", "hasiru", "advise"], capture_output=True, text=True, timeout=600, env=no_home)
+    assert r.returncode != 0 and "run `hasiru transform`" in r.stderr and "DAGSTER_HOME" not in r.stderr
+    for args in (("publish",), ("forecast", "--cutoffs", "1")):
+        r = hasiru(*args)
+        assert r.returncode != 0 and "Traceback" not in r.stderr, args
+        assert "is not in the lake yet" in r.stderr or "is not built yet" in r.stderr, (args, r.stderr[-500:])
+    r = hasiru("sql", "select * from gold_no_such_mart")
+    assert r.returncode == 1 and "gold_no_such_mart" in r.stderr and "Traceback" not in r.stderr
     r = hasiru("transform", "--from", "2026-11-01", "--to", "2026-11-02")
     assert r.returncode == 2 and "run `hasiru ingest` first" in r.stderr
