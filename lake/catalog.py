@@ -72,6 +72,7 @@ def lake_name(model: str, layer: str) -> str:
     return f"{layer}.{model.removeprefix('stg_') if layer == 'silver' else model}"
 
 
+@lru_cache(maxsize=1)
 def manifest_path() -> Path:
     from transform.dbt_env import manifest_path as path
 
@@ -85,16 +86,22 @@ def model_tables(manifest: dict | None = None) -> list[ModelTable]:
 
 
 @lru_cache(maxsize=4)
-def _manifest_models_cached(path: str, mtime_ns: int) -> tuple[ModelTable, ...]:
-    return tuple(_models_from(json.loads(Path(path).read_text())))
+def _manifest_cached(path: str, mtime_ns: int) -> tuple[tuple[ModelTable, ...], dict[str, TableSpec]]:
+    models = tuple(_models_from(json.loads(Path(path).read_text())))
+    return models, {m.spec_name: m.spec for m in models}
 
 
-def _manifest_models(path: str) -> tuple[ModelTable, ...]:
+def _manifest(path: str) -> tuple[tuple[ModelTable, ...], dict[str, TableSpec]]:
+    """The manifest's lake tables, read again only when `hasiru prepare` (or a dbt run) rewrote it."""
     try:
         mtime = Path(path).stat().st_mtime_ns
     except FileNotFoundError:
         raise ManifestMissing(path) from None
-    return _manifest_models_cached(path, mtime)
+    return _manifest_cached(path, mtime)
+
+
+def _manifest_models(path: str) -> tuple[ModelTable, ...]:
+    return _manifest(path)[0]
 
 
 def _models_or_none() -> tuple[ModelTable, ...] | None:
@@ -125,9 +132,9 @@ def table(name: str) -> TableSpec:
     if name in _DECLARED:
         return _DECLARED[name]
     if name.split(".", 1)[0] in MODEL_LAYERS:
-        for m in _manifest_models(str(manifest_path())):
-            if m.spec_name == name:
-                return m.spec
+        spec = _manifest(str(manifest_path()))[1].get(name)
+        if spec is not None:
+            return spec
     raise UnknownTableError(name)
 
 
