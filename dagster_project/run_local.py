@@ -104,7 +104,7 @@ def publish(progress: Callable[[str], None], day: dt.date) -> dict:
 def _metadata(result: dg.ExecuteInProcessResult, key: list[str]) -> dict:
     """What the asset reported about its materialization, as plain values."""
     for event in result.get_asset_materialization_events():
-        mat = event.asset_materialization
+        mat = event.step_materialization_data.materialization
         if mat.asset_key == dg.AssetKey(key):
             return {k: getattr(v, "value", v) for k, v in mat.metadata.items()}
     return {}

@@ -47,6 +47,15 @@ def test_run_smoke_on_a_tiny_world(lake_env):
         assert len(runs) == 3 and all(r.is_success for r in runs)
     with duckdb.connect(str(lake_env / "serving" / "hasiru_api.duckdb"), read_only=True) as con:
         assert con.sql("select count(*) from api_farms").fetchall()[0][0] > 0
+    # the single commands run as named Dagster jobs, recorded with the command that started them
+    for args, says in ((("advise",), "advisories: "), (("publish",), "published "),
+                       (("forecast", "--cutoffs", "1", "--models", "naive"), "forecast ")):
+        done = hasiru(*args)
+        assert done.returncode == 0 and says in done.stdout and "Traceback" not in done.stderr, (args, done.stderr[-800:])
+    with dg.DagsterInstance.from_config(str(lake_env / "dagster_home")) as instance:
+        later = {r.job_name: r.tags.get("hasiru/trigger") for r in instance.get_runs()[:3]}
+    assert later == {"farm_advisories": "hasiru advise", "publish": "hasiru publish",
+                     "weekly_price_forecasts": "hasiru forecast"}
     q = hasiru("sql", "select count(*) as n from bronze_weather_observations")
     assert q.returncode == 0 and int(q.stdout.splitlines()[-1]) == 2 * 235
     # on the whole world, every digest is about one farm: its pest, irrigation and price lines name one crop
