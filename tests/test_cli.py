@@ -27,6 +27,8 @@ def test_run_smoke_on_a_tiny_world(lake_env):
     assert r.returncode == 0, r.stderr
     assert "2026-11-01..2026-11-02: done" in r.stderr and "all passed" in r.stderr
     assert "leaked semaphore" not in r.stderr
+    assert "Warning" not in r.stderr, [ln for ln in r.stderr.splitlines() if "Warning" in ln][:3]  # nothing to act on
+    assert "\x1b[" not in r.stdout  # dbt's colours only on a terminal
     for name in ("bronze.sensor_readings", "bronze.mandi_prices", "bronze.app_farmers", "ops.load_log",
                  "silver.sensors__readings", "gold.fct_sensor_daily", "gold.mart_data_quality"):
         line = next(ln for ln in r.stdout.splitlines() if ln.startswith(name + " "))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 from hasiru import engine as engines
@@ -22,6 +23,8 @@ def dbt_env() -> dict[str, str]:
         "HASIRU_WAREHOUSE_PATH": str(s.warehouse_path),
         "DBT_PROFILES_DIR": str(DBT_PROJECT_DIR),
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+        # colours only on a terminal: in a log file or CI output they are escape codes around every status
+        "DBT_USE_COLORS": "true" if sys.stdout.isatty() else "false",
         "HASIRU_DBT_TARGET": engines.dbt_target(),
         "HASIRU_PSEUDONYM_SALT": pseudonym_salt(),
     }

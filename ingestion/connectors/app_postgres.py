@@ -27,7 +27,6 @@ import psycopg
 from psycopg import sql
 
 from hasiru.config import env, env_int
-
 from ingestion import landing
 from ingestion.connectors import SourceUnavailable, watermarks
 from lake import delta_io

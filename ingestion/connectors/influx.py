@@ -17,7 +17,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from hasiru.config import env, env_int
-
 from ingestion import landing
 from ingestion.connectors import SourceUnavailable, watermarks
 from ingestion.connectors.http import RetryingClient
