@@ -171,6 +171,17 @@ def read_arrow(spec: TableSpec, columns: list[str] | None = None, filter: pc.Exp
     return dataset.to_table(columns=columns, filter=filter)
 
 
+def dataset(spec: TableSpec):
+    """The table's current version as an Arrow dataset, read lazily by whoever scans it (a declared table not
+    written yet: its empty schema; a dbt table not built yet: MissingTable)."""
+    dt_ = _open(spec)
+    if dt_ is None:
+        if spec.schema is None:
+            raise MissingTable(spec.name)
+        return spec.schema.empty_table()
+    return dt_.to_pyarrow_dataset()
+
+
 def duckdb_relation(spec: TableSpec, con):
     """A DuckDB relation over the table, read in place (no copy).
 

@@ -60,12 +60,19 @@ def maintain_table(name: str | TableSpec, hours: int) -> TableMaintenance | None
     return TableMaintenance(name, before, len(dt.file_uris()), len(vacuumed))
 
 
-def run(progress: Callable[[str], None] = lambda _: None, tables: list[str | TableSpec] | None = None) -> list[TableMaintenance]:
-    hours = retention_hours()
+def each_table(maintain: Callable[[str | TableSpec], TableMaintenance | None], tables: list[str | TableSpec] | None,
+               progress: Callable[[str], None]) -> list[TableMaintenance]:
+    """`maintain` (an engine's compaction of one table) over `tables`, default every lake table; tables not
+    written yet are skipped. Both engines' runs go through here."""
     done = []
     for name in tables or lake_tables():
-        result = maintain_table(name, hours)
+        result = maintain(name)
         if result:
             done.append(result)
             progress(f"{result.table}: {result.files_before} -> {result.files_after} files, {result.files_vacuumed} old files vacuumed")
     return done
+
+
+def run(progress: Callable[[str], None] = lambda _: None, tables: list[str | TableSpec] | None = None) -> list[TableMaintenance]:
+    hours = retention_hours()
+    return each_table(lambda name: maintain_table(name, hours), tables, progress)

@@ -33,12 +33,10 @@ def declare(spec: TableSpec) -> TableSpec:
     return spec
 
 
-def bronze(name: str, source: str, fields: list[tuple[str, pa.DataType]], key: tuple[str, ...], description: str,
-           personal_data: bool | None = None) -> TableSpec:
+def bronze(name: str, source: str, fields: list[tuple[str, pa.DataType]], key: tuple[str, ...], description: str) -> TableSpec:
     schema = pa.schema(fields + list(LOAD_METADATA))
     return declare(TableSpec(f"bronze.{name}", schema, description, ("landing_date",), key, source,
-                             personal_data=source in PERSONAL_SOURCES if personal_data is None else personal_data,
-                             written_by="ingestion/bronze.py"))
+                             personal_data=source in PERSONAL_SOURCES, written_by="ingestion/bronze.py"))
 
 
 for _source in SOURCE_FAMILIES:

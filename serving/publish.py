@@ -19,9 +19,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import duckdb
-from deltalake import DeltaTable
 
-from hasiru.config import settings, storage_options
+from hasiru.config import settings
 from hasiru.recovery import building_name
 from lake import delta_io
 from lake.catalog import TableSpec, all_tables
@@ -81,13 +80,8 @@ def _gold_marts(progress: Callable[[str], None] | None):
         counts: dict[str, int] = {}
         for spec in analyst_tables():
             name = spec.short_name
-            if spec.schema is not None:  # declared tables: present (maybe empty) even before the first forecast
-                dataset = delta_io.read_arrow(spec)
-            elif not delta_io.exists(spec):
-                raise delta_io.MissingTable(spec.name)  # "... run `hasiru transform` first"
-            else:
-                dataset = DeltaTable(delta_io.table_uri(spec), storage_options=storage_options() or None).to_pyarrow_dataset()
-            con.register("_source", dataset)
+            # declared tables are there (maybe empty) before the first forecast; a missing mart says "run transform"
+            con.register("_source", delta_io.dataset(spec))
             con.execute(f'create table "{name}" as select * from _source')
             con.unregister("_source")
             counts[name] = con.execute(f'select count(*) from "{name}"').fetchall()[0][0]

@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 from lake.catalog import TableSpec
 from lake import delta_io
-from lake.maintenance import TableMaintenance, lake_tables, retention_hours, spec_of
+from lake.maintenance import TableMaintenance, each_table, retention_hours, spec_of
 from spark_jobs.session import get_spark, table_path
 
 
@@ -37,10 +37,4 @@ def run(progress: Callable[[str], None] = lambda _: None, tables: list[str | Tab
     hours = retention_hours()
     # Delta refuses a retention under a week unless told: a shorter setting is the operator's explicit choice
     spark.conf.set("spark.databricks.delta.retentionDurationCheck.enabled", str(hours >= 168).lower())
-    done = []
-    for name in tables or lake_tables():
-        result = maintain_table(spark, name, hours)
-        if result:
-            done.append(result)
-            progress(f"{result.table}: {result.files_before} -> {result.files_after} files, {result.files_vacuumed} old files vacuumed")
-    return done
+    return each_table(lambda name: maintain_table(spark, name, hours), tables, progress)

@@ -245,15 +245,14 @@ def test_gold_describes_the_latest_landing_day_not_the_wall_clock(world):
 
 
 class LakeReads:
-    """Which lake tables a piece of code reads: through delta_io (read_arrow, duckdb_relation, DeltaTable
-    in publish) and through lake_views (a job gets views only over the tables it declares)."""
+    """Which lake tables a piece of code reads: through delta_io (read_arrow, duckdb_relation, dataset) and
+    through lake_views (a job gets views only over the tables it declares)."""
 
     def __init__(self, monkeypatch):
         from hasiru import lake_views
-        from serving import publish
 
         self.names, self._quiet = set(), False
-        for name in ("read_arrow", "duckdb_relation"):
+        for name in ("read_arrow", "duckdb_relation", "dataset"):
             real = getattr(delta_io, name)
             monkeypatch.setattr(delta_io, name, self._wrap(real))
         real_connect = lake_views.connect
@@ -267,9 +266,6 @@ class LakeReads:
             finally:
                 self._quiet = False
         monkeypatch.setattr(lake_views, "connect", connect)
-        real_table = publish.DeltaTable
-        monkeypatch.setattr(publish, "DeltaTable", lambda uri, **k: self.names.add(
-            "gold." + uri.rstrip("/").rsplit("/", 1)[1]) or real_table(uri, **k))
 
     def _wrap(self, real):
         def call(spec, *a, **k):

@@ -60,10 +60,10 @@ def _crop_plans(columns: list[str]) -> pd.DataFrame:
     return plans[~plans["is_deleted"]].drop(columns="is_deleted").reset_index(drop=True)
 
 
-def _crop_suitability(farms: pd.DataFrame, plans: pd.DataFrame, cards: pd.DataFrame, day: dt.date) -> pd.DataFrame:
+def _crop_suitability(farms: pd.DataFrame, seasons: pd.DataFrame, cards: pd.DataFrame, day: dt.date) -> pd.DataFrame:
+    """seasons: the standing crop plans' farm_id, season, crop (what each farm grew in which season)."""
     latest = cards.sort_values("sample_date").drop_duplicates("farm_id", keep="last")[["farm_id", "ph", "organic_carbon_pct"]]
     f = farms.merge(latest, on="farm_id", how="left")
-    seasons = _crop_plans(["farm_id", "season", "crop"])
     if seasons.empty:
         return pd.DataFrame()
     model = crop_suitability.train(f, seasons)
@@ -101,7 +101,8 @@ def run(days: list[dt.date] | None = None, now: dt.datetime | None = None,
     climate = district_climate()  # ET0's elevation and coastal radiation coefficient, by the farm's district
     farms = farms.assign(elevation_m=farms["district"].map(lambda d: climate.get(d, (600.0, False))[0]),
                          coastal=farms["district"].map(lambda d: climate.get(d, (600.0, False))[1]))
-    plans = _crop_plans(["farm_id", "crop", "sowing_date", "expected_harvest_date"])
+    standing = _crop_plans(["farm_id", "crop", "sowing_date", "expected_harvest_date", "season"])
+    plans = standing.drop(columns="season")
     obs = _silver("weather__observations")
     fc = _silver("weather__forecasts", ["block_code", "issued_date_ist", "forecast_date", "lead_days", "rain_mm",
                                         "temp_min_c", "temp_max_c", "humidity_pct"])
@@ -112,7 +113,7 @@ def run(days: list[dt.date] | None = None, now: dt.datetime | None = None,
     pests = [pest_risk.advise(farms, crop_today(plans, d)[["farm_id", "crop"]], obs, fc, d) for d in days]
     cards = _silver("soil_health__cards")
     soil = fertilizer.advise(cards, max(days)) if len(cards) and days else pd.DataFrame()
-    suit = _crop_suitability(farms, plans, cards, max(days)) if days else pd.DataFrame()
+    suit = _crop_suitability(farms, standing[["farm_id", "season", "crop"]], cards, max(days)) if days else pd.DataFrame()
     learned, model = _pest_model(farms, plans, obs, max(days)) if days else (pd.DataFrame(), None)
     progress("pest incident model: " + ("too few reports to learn from" if model is None else
              f"{model.reports} reports, Brier {model.brier_calibrated:.4f} vs base rate {model.brier_base:.4f}"
