@@ -80,8 +80,8 @@ VARIABLES: dict[str, tuple[str | None, str]] = {
     # read by Superset's own process (dashboards/superset/superset_config.py)
     "HASIRU_SUPERSET_LOGIN_RATE": ("10 per minute", "Superset sign-in attempts per address"),
 }
-# Set by the platform for the processes it starts, never by hand: dbt's (transform/dbt_env.py) and Superset's.
-CHILD_VARIABLES = ("HASIRU_DBT_TARGET", "HASIRU_SPARK_LAKE_URI", "HASIRU_SUPERSET_HOME")
+# Set by the platform for the processes it starts, never by hand: dbt's (transform/dbt_env.py, transform/serving_build.py) and Superset's.
+CHILD_VARIABLES = ("HASIRU_DBT_TARGET", "HASIRU_SPARK_LAKE_URI", "HASIRU_SUPERSET_HOME", "HASIRU_SERVING_BUILD_PATH")
 
 
 def env(name: str, default: str | None = None) -> str | None:

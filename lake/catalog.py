@@ -5,6 +5,8 @@ Two kinds of declaration, each written once:
 - silver and gold, which dbt builds: the models' YAML (`dbt/models/**/_*__models.yml`: description,
   `meta.key`, `meta.lake_partition_by`, `meta.audience`, `meta.personal_data`), read here from dbt's
   manifest (`hasiru prepare` writes it).
+The serving API's tables are dbt models too (`dbt/models/serving`, `serving_tables()`): not lake tables
+but the published API file's, each with the lake tables it reads taken from its refs and sources.
 
 Readers and writers take specs from here and never spell a path or a schema themselves; the
 analysts' serving file publishes exactly the tables whose audience is `analyst`.
@@ -21,7 +23,8 @@ from lake import tables as _declared
 from lake.spec import LOAD_METADATA, QUARANTINE_SCHEMA, UTC_TS, TableSpec
 
 __all__ = ["LOAD_LOG", "LOAD_METADATA", "QUARANTINE_SCHEMA", "SOURCE_FAMILIES", "UTC_TS", "ModelTable", "TableSpec",
-           "UnknownTableError", "all_tables", "lake_name", "model_tables", "quarantine_table", "table"]
+           "ServingTable", "UnknownTableError", "all_tables", "lake_name", "model_tables", "quarantine_table",
+           "serving_tables", "table"]
 
 SOURCE_FAMILIES = _declared.SOURCE_FAMILIES
 LOAD_LOG = _declared.LOAD_LOG
@@ -89,6 +92,74 @@ def model_tables(manifest: dict | None = None) -> list[ModelTable]:
 def _manifest_cached(path: str, mtime_ns: int) -> tuple[tuple[ModelTable, ...], dict[str, TableSpec]]:
     models = tuple(_models_from(json.loads(Path(path).read_text())))
     return models, {m.spec_name: m.spec for m in models}
+
+
+@dataclass(frozen=True)
+class ServingTable:
+    """A serving model (meta.lake_layer serving): a table of the API's file, which the publish builds."""
+
+    model: str
+    description: str
+    inputs: tuple[tuple[str, str, str], ...]  # (schema, name) the serving build reads, the lake table it stands for
+    indexes: tuple[tuple[str, ...], ...]  # meta.index: the columns the API looks rows up by
+    builds: tuple[str, ...] = ()  # the model's tags: which build makes it (api, digest)
+
+    @property
+    def reads(self) -> tuple[str, ...]:
+        return tuple(name for _, _, name in self.inputs)
+
+
+# the serving target's schema (dbt-duckdb's default): where a ref to a silver or gold model points
+SERVING_REF_SCHEMA = "main"
+
+
+def serving_tables(build: str | None = None, manifest: dict | None = None) -> list[ServingTable]:
+    """The serving models of one build (their tag: `api`, `digest`; None: all), each with the lake tables its
+    SQL refs (silver, gold) or names as a source (the `pipeline` tables Python writes); a ref to anything
+    else (another serving model or a seed, built in the same build, aside) is an error."""
+    if manifest is None:
+        path = str(manifest_path())
+        try:
+            found = list(_serving_cached(path, Path(path).stat().st_mtime_ns))
+        except FileNotFoundError:
+            raise ManifestMissing(path) from None
+    else:
+        found = _serving_from(manifest)
+    return [t for t in found if build is None or build in t.builds]
+
+
+@lru_cache(maxsize=4)
+def _serving_cached(path: str, mtime_ns: int) -> tuple[ServingTable, ...]:
+    return tuple(_serving_from(json.loads(Path(path).read_text())))
+
+
+def _serving_from(manifest: dict) -> list[ServingTable]:
+    nodes, sources = manifest["nodes"], manifest["sources"]
+    out = []
+    for node in nodes.values():
+        if node["resource_type"] != "model" or _meta(node).get("lake_layer") != "serving":
+            continue
+        inputs = []
+        for dep in node["depends_on"]["nodes"]:
+            if dep in sources:
+                src = sources[dep]
+                inputs.append((src["schema"], src["identifier"], _meta(src)["lake_table"]))
+                continue
+            up = nodes[dep]
+            layer = _meta(up).get("lake_layer")
+            if layer == "serving" or up["resource_type"] == "seed":
+                continue  # built in the same serving build
+            if up["resource_type"] != "model" or layer not in MODEL_LAYERS:
+                raise ValueError(f"serving model {node['name']} reads {up['name']}, which is not a lake table: "
+                                 "serving models read silver, gold and the pipeline's tables only")
+            inputs.append((SERVING_REF_SCHEMA, up["alias"], lake_name(up["name"], layer)))
+        out.append(ServingTable(node["name"], node.get("description", ""), tuple(dict.fromkeys(inputs)),
+                                tuple(tuple(i) for i in _meta(node).get("index", ())), tuple(node.get("tags", ()))))
+    return sorted(out, key=lambda t: t.model)
+
+
+def _meta(node: dict) -> dict:
+    return node.get("config", {}).get("meta", {}) or node.get("meta", {}) or {}
 
 
 def _manifest(path: str) -> tuple[tuple[ModelTable, ...], dict[str, TableSpec]]:

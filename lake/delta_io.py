@@ -182,6 +182,20 @@ def dataset(spec: TableSpec):
     return dt_.to_pyarrow_dataset()
 
 
+def create_in(spec: TableSpec, con, relation: str) -> None:
+    """The table as `relation` ("schema"."name") in `con`'s database, for other connections to read (a
+    relation from duckdb_relation lives only in its connection): on a local lake a view of the current
+    version's Parquet files (no copy), else a copy."""
+    dt_ = _open(spec)
+    files = dt_.file_uris() if dt_ is not None and settings().lake_is_local else []
+    if files:
+        listed = ", ".join("'" + f.removeprefix("file://").replace("'", "''") + "'" for f in files)
+        hive = "true" if dt_.metadata().partition_columns else "false"
+        con.execute(f"create view {relation} as select * from read_parquet([{listed}], hive_partitioning = {hive})")
+    else:
+        duckdb_relation(spec, con).create(relation)
+
+
 def duckdb_relation(spec: TableSpec, con):
     """A DuckDB relation over the table, read in place (no copy).
 

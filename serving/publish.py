@@ -1,7 +1,7 @@
 """Publish the serving databases: read-only DuckDB files built from the lake.
 
 - `hasiru_serving.duckdb`: every gold mart (pseudonymous; what analysts and dashboards read).
-- `hasiru_api.duckdb`: the operational tables the serving API answers from (serving/api_tables.sql):
+- `hasiru_api.duckdb`: the operational tables the serving API answers from (dbt/models/serving/api, built here):
   keyed by the app's ids, with exact farm locations and digest texts, never phone numbers.
 
 A new file is built beside the live one and renamed over it, so a reader either keeps the version
@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import re
 import uuid
 from collections.abc import Callable
 from pathlib import Path
@@ -24,10 +23,10 @@ from hasiru.config import settings
 from hasiru.recovery import building_name
 from lake import delta_io
 from lake.catalog import TableSpec, all_tables
+from transform import serving_build
 
 SERVING_FILE = "hasiru_serving.duckdb"
 API_FILE = "hasiru_api.duckdb"
-API_TABLES_SQL = Path(__file__).with_name("api_tables.sql")
 
 
 def serving_path() -> Path:
@@ -39,9 +38,8 @@ def api_path() -> Path:
 
 
 def api_reads() -> tuple[str, ...]:
-    """The lake tables serving/api_tables.sql reads: the views it names (`layer_table`)."""
-    found = re.findall(r"\b(bronze|silver|gold|ops)_(\w+)", API_TABLES_SQL.read_text(encoding="utf-8"))
-    return tuple(sorted({f"{layer}.{name}" for layer, name in found}))
+    """The lake tables the API's models (dbt/models/serving/api) read, from their refs and sources."""
+    return serving_build.reads("api")
 
 
 def analyst_tables() -> list[TableSpec]:
@@ -54,72 +52,55 @@ def reads() -> tuple[str, ...]:
     return tuple(dict.fromkeys([s.name for s in analyst_tables()] + list(api_reads())))
 
 
-def _build_and_swap(filename: str, build: Callable[[duckdb.DuckDBPyConnection], dict[str, int]]) -> dict:
+def _build_and_swap(filename: str, build: Callable[[Path], dict[str, int]]) -> dict:
     s = settings()
     s.serving_dir.mkdir(parents=True, exist_ok=True)
     version = f"{dt.datetime.now(dt.timezone.utc):%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:6]}"
     tmp = s.serving_dir / building_name(filename, version)
-    con = duckdb.connect(str(tmp))
     try:
-        counts = build(con)
-        con.execute("create table _serving_meta as select ? as version, ? as published_at, ? as tables",
-                    [version, dt.datetime.now(dt.timezone.utc), len(counts)])
-        con.execute("checkpoint")
+        counts = build(tmp)
+        with duckdb.connect(str(tmp)) as con:
+            con.execute("create table _serving_meta as select ? as version, ? as published_at, ? as tables",
+                        [version, dt.datetime.now(dt.timezone.utc), len(counts)])
+            con.execute("checkpoint")
     except BaseException:
-        con.close()
         tmp.unlink(missing_ok=True)  # a failed build leaves nothing behind (a killed one: hasiru/recovery.py)
+        Path(f"{tmp}.wal").unlink(missing_ok=True)
         raise
-    con.close()
     final = s.serving_dir / filename
     os.replace(tmp, final)  # atomic on one file system
     return {"version": version, "path": str(final), "tables": counts}
 
 
 def _gold_marts(progress: Callable[[str], None] | None):
-    def build(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    def build(path: Path) -> dict[str, int]:
         counts: dict[str, int] = {}
-        for spec in analyst_tables():
-            name = spec.short_name
-            # declared tables are there (maybe empty) before the first forecast; a missing mart says "run transform"
-            con.register("_source", delta_io.dataset(spec))
-            con.execute(f'create table "{name}" as select * from _source')
-            con.unregister("_source")
-            counts[name] = con.execute(f'select count(*) from "{name}"').fetchall()[0][0]
-            if progress:
-                progress(f"serving: {name} {counts[name]:,} rows")
+        with duckdb.connect(str(path)) as con:
+            for spec in analyst_tables():
+                name = spec.short_name
+                # declared tables are there (maybe empty) before the first forecast; a missing mart says "run transform"
+                con.register("_source", delta_io.dataset(spec))
+                con.execute(f'create table "{name}" as select * from _source')
+                con.unregister("_source")
+                counts[name] = con.execute(f'select count(*) from "{name}"').fetchall()[0][0]
+                if progress:
+                    progress(f"serving: {name} {counts[name]:,} rows")
         return counts
     return build
 
 
 def _api_tables(progress: Callable[[str], None] | None):
-    def build(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
-        from hasiru import lake_views, sql_functions
-
-        sql_functions.install(con)  # stored in the file: the API and the FPO app call distance_km()
-        lake = lake_views.connect(api_reads())
-        lake.execute("set enable_progress_bar = false")
+    """dbt builds the serving API's models (selector `api`) into the new file (transform/serving_build.py)."""
+    def build(path: Path) -> dict[str, int]:
+        models = serving_build.build(path, "api", progress=progress)
         counts: dict[str, int] = {}
-        text = "\n".join(line for line in API_TABLES_SQL.read_text().splitlines() if not line.strip().startswith("--"))
-        for statement in text.split(";"):
-            sql = statement.strip()
-            if not sql:
-                continue
-            found = re.fullmatch(r"create table (\w+) as\s+(.*)", sql, flags=re.DOTALL | re.IGNORECASE)
-            if not found:
-                raise ValueError(f"{API_TABLES_SQL}: expected 'create table <name> as <query>', got: {sql[:80]}")
-            name, query = found.groups()
-            data = lake.sql(query).to_arrow_table()
-            con.register("_source", data)
-            con.execute(f'create table "{name}" as select * from _source')
-            con.unregister("_source")
-            counts[name] = data.num_rows
-            if progress:
-                progress(f"api: {name} {data.num_rows:,} rows")
-        for i, index in enumerate(("api_farms(farm_id)", "api_farms(farmer_id)", "api_advisories(farm_id)",
-                                   "api_principals(user_id)", "api_digests(farmer_id)",
-                                   "api_price_forecasts(mandi_code, commodity)")):
-            con.execute(f"create index idx_{i} on {index}")
-        lake.close()
+        with duckdb.connect(str(path)) as con:
+            for t in models:
+                for i, columns in enumerate(t.indexes):
+                    con.execute(f'create index "{t.model}_{i}" on "{t.model}" ({", ".join(columns)})')
+                counts[t.model] = con.execute(f'select count(*) from "{t.model}"').fetchall()[0][0]
+                if progress:
+                    progress(f"api: {t.model} {counts[t.model]:,} rows")
         return counts
     return build
 

@@ -19,19 +19,21 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import duckdb
 import pyarrow as pa
 
-from hasiru import lake_views
 from hasiru.config import IST
 from lake import delta_io
 from lake.tables import SMS_DND, SMS_OUTBOX
 from sms import segments, templates
 from hasiru.reference import geography
-from sms.weather_alerts import HAZARD, severe_by_block
+from sms.weather_alerts import HAZARD, LEAD_DAYS
+from transform import serving_build
 
 MAX_SEGMENTS = 2
 DIGEST_WEEKDAYS = (1, 4)  # Tuesday, Friday: the cadence of the district agromet advisories
@@ -108,78 +110,15 @@ def compose(language: str, day: dt.date, items: list[tuple[str, dict[str, str]]]
     return Composed(templates.digest_template_id(ts, chosen), text, chosen, dropped, count.encoding, count.segments)
 
 
-def _inputs(con: duckdb.DuckDBPyConnection, day: dt.date) -> duckdb.DuckDBPyRelation:
-    """One row per active farmer with everything a digest can say (nulls where there is nothing)."""
-    severe_by_block(con, "silver_weather__forecasts", day).create_view("severe", replace=True)
-    return con.sql("""
-        with farmers as (
-            select farmer_id, phone, language, sms_opt_out from silver_app__farmers where not is_deleted
-        ), farms as (
-            select farm_id, farmer_id, lat, lon, block_code, area_acres from silver_app__farms where not is_deleted
-        ), crops as (
-            select farm_id, crop, area_acres as crop_acres from silver_app__crop_plans
-            where not is_deleted and $day between sowing_date and expected_harvest_date
-            qualify row_number() over (partition by farm_id order by sowing_date desc) = 1
-        ), adv as (
-            -- the latest advice of each type per farm from the last 3 days (advisories run on Tuesdays and Fridays)
-            select a.*, f.farmer_id from gold_farm_advisories as a join farms as f using (farm_id)
-            where a.advisory_date between $day - 2 and $day
-            qualify a.advisory_date = max(a.advisory_date) over (partition by a.farm_id, a.advisory_type)
-        ), focus as (
-            -- one farm per digest, so every line is about one field: the farm whose advice is most urgent
-            -- (irrigate, then high pest risk), else the largest planted one
-            select f.farmer_id, f.farm_id, f.lat, f.lon, c.crop
-            from farms as f join crops as c using (farm_id)
-            left join (select farm_id, bool_or(advisory_type = 'irrigation' and reason_code = 'IRRIGATE') as irrigate,
-                              bool_or(advisory_type like 'pest_risk%' and severity = 'high') as pest_high
-                       from adv group by farm_id) as u using (farm_id)
-            qualify row_number() over (partition by f.farmer_id order by coalesce(u.irrigate, false) desc,
-                                       coalesce(u.pest_high, false) desc, c.crop_acres desc, f.farm_id) = 1
-        ), pest as (
-            select a.farmer_id, json_extract_string(a.inputs, '$.threat') as threat, focus.crop as pest_crop
-            from adv as a join focus using (farm_id)
-            where a.advisory_type like 'pest_risk%' and a.severity in ('high', 'medium')
-              and json_extract_string(a.inputs, '$.crop') = focus.crop
-            qualify row_number() over (partition by a.farmer_id order by a.severity = 'high' desc, a.advisory_type) = 1
-        ), irrigation as (
-            select a.farmer_id, a.reason_code as irrigation_reason, a.amount_mm, focus.crop as irrigation_crop
-            from adv as a join focus using (farm_id)
-            where a.advisory_type = 'irrigation' and a.reason_code in ('IRRIGATE', 'RAIN_EXPECTED', 'NO_DEFICIT')
-        ), weather as (
-            select f.farmer_id, s.weather_kind, s.forecast_date as weather_date, f.block_code as weather_block
-            from farms as f join severe as s using (block_code)
-            qualify row_number() over (partition by f.farmer_id order by s.forecast_date, s.weather_kind) = 1
-        ), main_crop as (
-            select farmer_id, lat, lon, crop from focus where lat is not null
-        ), fc as (
-            select mandi_key, commodity, lo80, hi80
-            from gold_price_forecasts
-            where is_champion and forecast_date = $day + 7
-              and forecast_date - trained_through <= $max_horizon
-            qualify trained_through = max(trained_through) over (partition by series_id)
-        ), latest_price as (
-            select mandi_key, commodity, modal_price_rs_per_qtl as price
-            from gold_fct_mandi_prices_daily
-            where arrival_date <= $day and arrival_date >= $day - 14 and not is_outlier
-            qualify row_number() over (partition by mandi_key, commodity order by arrival_date desc) = 1
-        ), priced as (
-            select fc.*, p.price, m.mandi_name, m.lat as mandi_lat, m.lon as mandi_lon
-            from fc join latest_price as p using (mandi_key, commodity)
-            join gold_dim_mandi as m on m.mandi_code = fc.mandi_key
-        ), price as (
-            select mc.farmer_id, mc.crop as price_crop, p.mandi_name, p.price, p.lo80, p.hi80
-            from main_crop as mc join priced as p on p.commodity = mc.crop
-            qualify row_number() over (partition by mc.farmer_id
-                order by distance_km(mc.lat, mc.lon, p.mandi_lat, p.mandi_lon), p.mandi_key) = 1
-        )
-        select farmers.*, focus.farm_id as focus_farm_id, weather.* exclude (farmer_id), pest.* exclude (farmer_id),
-               irrigation.* exclude (farmer_id), price.* exclude (farmer_id)
-        from farmers
-        left join focus using (farmer_id)
-        left join weather using (farmer_id) left join pest using (farmer_id)
-        left join irrigation using (farmer_id) left join price using (farmer_id)
-        order by farmer_id
-    """, params={"day": day, "max_horizon": MAX_FORECAST_HORIZON})
+def _inputs(day: dt.date, progress: Callable[[str], None] | None = None) -> pa.Table:
+    """One row per active farmer with everything a digest can say (nulls where there is nothing): dbt's
+    sms_digest_inputs (dbt/models/serving/sms) for `day`, built into a scratch file and read back."""
+    with tempfile.TemporaryDirectory(prefix="hasiru-digest-") as scratch:
+        path = Path(scratch) / "digest.duckdb"
+        serving_build.build(path, "digest", {"digest_day": day.isoformat(), "alert_lead_days": list(LEAD_DAYS),
+                                             "price_max_horizon_days": MAX_FORECAST_HORIZON}, progress)
+        with duckdb.connect(str(path), read_only=True) as con:
+            return con.sql("select * from sms_digest_inputs order by farmer_id").to_arrow_table()
 
 
 # The 7-day 80 % range is quoted only when it is narrower than half the price (about +-25 %): wider, and
@@ -223,21 +162,20 @@ class Batch:
         return pa.Table.from_pylist(self.rows, schema=SMS_OUTBOX.schema)
 
 
-# What build() reads from the lake (the outbox asset's deps come from here; ops.sms_dnd is kept by the
-# operator from the TRAI DND registry, not by an asset)
-READS = ("ops.sms_dnd", "silver.app__farmers", "silver.app__farms", "silver.app__crop_plans", "silver.weather__forecasts",
-         "gold.farm_advisories", "gold.price_forecasts", "gold.fct_mandi_prices_daily", "gold.dim_mandi")
+def reads() -> tuple[str, ...]:
+    """What build() reads from the lake (the outbox asset's deps come from here): the DND list (kept by the
+    operator from the TRAI registry, not by an asset) and what the digest models' SQL names."""
+    return (SMS_DND.name, *serving_build.reads("digest"))
 
 
 def build(day: dt.date, digests: bool | None = None, now: dt.datetime | None = None,
-          con: duckdb.DuckDBPyConnection | None = None, progress: Callable[[str], None] = lambda _: None) -> Batch:
+          progress: Callable[[str], None] = lambda _: None) -> Batch:
     """Outbox rows for `day`: severe-weather alerts always, digests on digest days (or when `digests`)."""
     templates.require_complete()
     now = now or dt.datetime.now(dt.timezone.utc)
     digests = day.weekday() in DIGEST_WEEKDAYS if digests is None else digests
-    con = con or lake_views.connect(READS)
-    dnd = {r[0] for r in delta_io.duckdb_relation(SMS_DND, con).select("phone").fetchall()}
-    rows_in = _inputs(con, day).to_arrow_table().to_pylist()
+    dnd = set(delta_io.read_arrow(SMS_DND, columns=["phone"])["phone"].to_pylist())
+    rows_in = _inputs(day).to_pylist()
     block_names = {b["block_code"]: b["block"].title() for b in geography().blocks}
     digest_at = next_allowed(max(now, dt.datetime.combine(day, SEND_FROM, IST).astimezone(dt.timezone.utc)))
     alert_at = next_allowed(now)

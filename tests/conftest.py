@@ -21,6 +21,8 @@ def lake_env(tmp_path, monkeypatch) -> Path:
     monkeypatch.setenv("HASIRU_LAKE_URI", str(tmp_path / "lake"))
     monkeypatch.setenv("HASIRU_LANDING_DIR", str(tmp_path / "landing"))
     monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "dagster_home"))
+    for derived in ("HASIRU_WAREHOUSE_PATH", "HASIRU_SERVING_DIR"):  # under the data dir, not a module world's
+        monkeypatch.delenv(derived, raising=False)
     (tmp_path / "dagster_home").mkdir()
     return tmp_path
 

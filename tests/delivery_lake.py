@@ -9,7 +9,7 @@ import pyarrow as pa
 from lake.catalog import table as lake_table
 from lake import delta_io
 from lake.catalog import TableSpec
-from lake.tables import ADVISORY_VERIFICATION, FARM_ADVISORIES, PRICE_FORECAST_CHAMPIONS, PRICE_FORECASTS, SMS_DND
+from lake.tables import ADVISORY_VERIFICATION, LOAD_LOG, FARM_ADVISORIES, PRICE_FORECAST_CHAMPIONS, PRICE_FORECASTS, SMS_DND
 
 DAY = dt.date(2026, 11, 24)  # a Tuesday: a digest day
 MORNING = dt.datetime(2026, 11, 24, 4, 0, tzinfo=dt.timezone.utc)  # 09:30 IST
@@ -91,8 +91,12 @@ def tiny_lake() -> None:
          "members_active": n, "orders_30d": 3, "revenue_30d_rs": 1200.0, "applications_certified": 1,
          "applications_open": 0, "applications_rejected": 0}
         for fpo, crop, n in (("FPO1", "paddy", 2), ("FPO1", "maize", 2), ("FPO2", "maize", 5))])
+    # the lake was last loaded on DAY: the as-of day of gold and of the serving tables
+    _write("ops.load_log", [{"source": "app", "source_file": f"app/{DAY}/farmers.jsonl", "file_sha256": "0" * 64,
+                             "file_bytes": 1, "rows_read": 1, "rows_written": 1, "rows_quarantined": 0, "status": "loaded",
+                             "message": None, "load_id": "L1", "loaded_at": ts, "landing_date": DAY}], LOAD_LOG.schema)
     # certification: FPO1's F1 stuck at inspection for 40 days (overdue), FPO2's F3 just submitted
-    today = dt.date.today()
+    today = DAY
     _write("silver.app__certification_applications", [
         {"application_id": "CA1", "farmer_id": "F1", "fpo_id": "FPO1", "scheme": "PGS-India", "applied_on": today - dt.timedelta(days=60),
          "status": "inspection_scheduled", "is_deleted": False},

@@ -61,10 +61,9 @@ def test_run_smoke_on_a_tiny_world(lake_env):
     q = hasiru("sql", "select count(*) as n from bronze_weather_observations")
     assert q.returncode == 0 and int(q.stdout.splitlines()[-1]) == 2 * 235
     # on the whole world, every digest is about one farm: its pest, irrigation and price lines name one crop
-    from hasiru import lake_views
     from sms import digest
 
-    rows = digest._inputs(lake_views.connect(), dt.date(2026, 11, 2)).to_arrow_table().to_pylist()
+    rows = digest._inputs(dt.date(2026, 11, 2)).to_pylist()
     said = [r for r in rows if r["pest_crop"] or r["irrigation_crop"] or r["price_crop"]]
     assert said and all(len({c for c in (r["pest_crop"], r["irrigation_crop"], r["price_crop"]) if c}) == 1 for r in said)
     assert all(r["focus_farm_id"] for r in said)

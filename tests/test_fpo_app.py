@@ -4,6 +4,7 @@ run of the real server in Debian's headless Chromium."""
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -12,8 +13,9 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboards.fpo_app import auth
-from serving.publish import publish_api
+from serving.publish import api_path, publish_api
 from sms import digest
+from tests.conftest import world_env
 from tests.delivery_lake import DAY, MORNING, tiny_lake
 from tests.servers import chromium_driver, free_port, wait_http
 
@@ -22,11 +24,23 @@ PASSWORD = "correct horse battery"
 PAGES = ("overview", "members", "prices", "alerts", "certification", "sms")
 
 
+@pytest.fixture(scope="module")
+def api_file(tmp_path_factory) -> Path:
+    """The tiny lake published once (a publish runs dbt); each test gets its own copy of the file."""
+    root = tmp_path_factory.mktemp("fpo_app")
+    env = world_env(root)
+    try:
+        tiny_lake()
+        digest.queue(DAY, now=MORNING)
+        return Path(publish_api()["path"])
+    finally:
+        env.undo()
+
+
 @pytest.fixture
-def published(lake_env):
-    tiny_lake()
-    digest.queue(DAY, now=MORNING)
-    publish_api()
+def published(lake_env, api_file):
+    (lake_env / "serving").mkdir(exist_ok=True)
+    shutil.copy(api_file, api_path())
     for user in ("U_A1", "U_A2", "U_PA", "U1"):
         auth.set_password(user, PASSWORD)
     return lake_env

@@ -10,7 +10,6 @@ import pyarrow as pa
 import pytest
 
 from lake.catalog import table as lake_table
-from hasiru import lake_views
 from lake import delta_io
 from lake.tables import SMS_OUTBOX
 from sms import digest, segments, templates
@@ -275,11 +274,11 @@ def test_a_deleted_crop_plan_says_nothing(lake_env):
     from tests.delivery_lake import _write
 
     tiny_lake()
-    before = {r["farmer_id"]: r for r in digest._inputs(lake_views.connect(), DAY).to_arrow_table().to_pylist()}
+    before = {r["farmer_id"]: r for r in digest._inputs(DAY).to_pylist()}
     assert before["F2"]["focus_farm_id"] == "FA2" and before["F2"]["irrigation_crop"] == "maize"
     plans = delta_io.read_arrow(lake_table("silver.app__crop_plans")).to_pylist()
     _write("silver.app__crop_plans", [{**p, "is_deleted": p["farm_id"] == "FA2"} for p in plans])
-    after = {r["farmer_id"]: r for r in digest._inputs(lake_views.connect(), DAY).to_arrow_table().to_pylist()}
+    after = {r["farmer_id"]: r for r in digest._inputs(DAY).to_pylist()}
     assert after["F2"]["focus_farm_id"] is None and after["F2"]["irrigation_crop"] is None
     assert after["F1"]["irrigation_crop"] == before["F1"]["irrigation_crop"]  # the others unchanged
 
@@ -300,8 +299,42 @@ def test_a_digest_speaks_of_one_farm_and_its_crop(lake_env):
          "reason_code": "LATE_BLIGHT_WEATHER", "inputs": '{"threat": "late_blight", "crop": "tomato"}'},
         {**adv[0], "farm_id": "FA9", "advisory_type": "irrigation", "severity": "medium", "reason_code": "IRRIGATE",
          "amount_mm": 30.0, "inputs": "{}"}])
-    rows = {r["farmer_id"]: r for r in digest._inputs(lake_views.connect(), DAY).to_arrow_table().to_pylist()}
+    rows = {r["farmer_id"]: r for r in digest._inputs(DAY).to_pylist()}
     f1 = rows["F1"]
     # FA9 needs water now: it is the digest's farm, so pest, irrigation (and price) all speak of tomato
     assert f1["focus_farm_id"] == "FA9" and f1["pest_crop"] == f1["irrigation_crop"] == "tomato"
     assert f1["threat"] == "late_blight" and f1["price_crop"] in (None, "tomato")
+
+
+def test_severe_weather_follows_the_imd_thresholds_and_the_alert_leads(lake_env):
+    """One farmer per block, each block's latest forecast at one side of an IMD threshold (reference/
+    imd_severe_weather.csv: heavy rain 64.5 mm, very heavy 115.6 mm, heat wave 40 C, squally wind 12.5 m/s,
+    cold wave 10 C) or outside the 1-3 day leads: the digest's severe weather is exactly IMD's."""
+    from tests.delivery_lake import _write
+
+    tiny_lake()
+    calm = {"rain_mm": 0.0, "temp_min_c": 20.0, "temp_max_c": 30.0, "wind_speed_m_s": 3.0}
+    cases = {  # block: (what its forecast says, lead in days, the kind IMD gives it)
+        "K1": ({"rain_mm": 115.6}, 2, "very_heavy_rain"), "K2": ({"rain_mm": 115.5}, 2, "heavy_rain"),
+        "K3": ({"rain_mm": 64.5}, 1, "heavy_rain"), "K4": ({"rain_mm": 64.4}, 1, None),
+        "K5": ({"temp_max_c": 40.0}, 3, "heat_wave"), "K6": ({"temp_max_c": 39.9}, 3, None),
+        "K7": ({"wind_speed_m_s": 12.5}, 1, "strong_wind"), "K8": ({"temp_min_c": 10.0}, 1, "cold_wave"),
+        "K9": ({"temp_min_c": 10.1}, 1, None),
+        "K10": ({"rain_mm": 200.0}, 0, None), "K11": ({"rain_mm": 200.0}, 4, None),  # today, and beyond the leads
+        # heavy rain and a heat wave on one day: the more severe (rain) is named
+        "K12": ({"rain_mm": 70.0, "temp_max_c": 41.0}, 2, "heavy_rain"),
+    }
+    issued = dt.datetime(2026, 11, 24, 0, 30, tzinfo=dt.timezone.utc)
+    _write("silver.weather__forecasts", [
+        {"block_code": b, "issued_at": issued, "issued_date_ist": DAY, "forecast_date": DAY + dt.timedelta(days=lead),
+         "lead_days": lead, **calm, **says} for b, (says, lead, _) in cases.items()])
+    _write("silver.app__farmers", [
+        {"farmer_id": f"F{b}", "phone": "+919800000001", "language": "en", "sms_opt_out": False, "is_deleted": False,
+         "block_code": b, "name": b, "village": "V", "district": "MANDYA", "user_id": f"U{b}"} for b in cases])
+    _write("silver.app__farms", [
+        {"farm_id": f"FA{b}", "farmer_id": f"F{b}", "lat": 12.5, "lon": 76.9, "block_code": b, "area_acres": 1.0,
+         "soil_type": "red_loam", "irrigation": "drip", "district": "MANDYA", "is_deleted": False} for b in cases])
+    rows = {r["farmer_id"]: r for r in digest._inputs(DAY).to_pylist()}
+    assert {b: rows[f"F{b}"]["weather_kind"] for b in cases} == {b: kind for b, (_, _, kind) in cases.items()}
+    k1 = rows["FK1"]
+    assert (k1["weather_date"], k1["weather_block"]) == (DAY + dt.timedelta(days=2), "K1")

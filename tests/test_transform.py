@@ -245,14 +245,14 @@ def test_gold_describes_the_latest_landing_day_not_the_wall_clock(world):
 
 
 class LakeReads:
-    """Which lake tables a piece of code reads: through delta_io (read_arrow, duckdb_relation, dataset) and
+    """Which lake tables a piece of code reads: through delta_io (read_arrow, duckdb_relation, dataset, create_in) and
     through lake_views (a job gets views only over the tables it declares)."""
 
     def __init__(self, monkeypatch):
         from hasiru import lake_views
 
         self.names, self._quiet = set(), False
-        for name in ("read_arrow", "duckdb_relation", "dataset"):
+        for name in ("read_arrow", "duckdb_relation", "dataset", "create_in"):
             real = getattr(delta_io, name)
             monkeypatch.setattr(delta_io, name, self._wrap(real))
         real_connect = lake_views.connect
@@ -344,6 +344,30 @@ def test_dbt_sources_are_generated_from_the_catalogue():
     assert ("ops", "sms_outbox") not in declared  # written downstream of gold
 
 
+def test_serving_models_read_only_lake_tables_and_the_catalogue_knows_each():
+    """The API's and the digest's dbt models: what each reads comes from its refs and sources, every read is
+    a table of the catalogue, and a serving model that refs an intermediate view is refused by name."""
+    import copy
+
+    from lake.catalog import serving_tables, table
+    from transform.dbt_env import manifest_path
+
+    builds = {b: serving_tables(b) for b in ("api", "digest")}
+    assert {t.model for t in builds["digest"]} == {"sms_digest_inputs", "sms_severe_weather"} and len(builds["api"]) >= 13
+    for models in builds.values():
+        for t in models:
+            for name in t.reads:
+                table(name)  # raises for a table the catalogue does not know
+    farms = next(t for t in builds["api"] if t.model == "api_farms")
+    assert set(farms.reads) == {"silver.app__farms", "silver.app__current_memberships"} and farms.indexes
+    manifest = json.loads(manifest_path().read_text())
+    bad = copy.deepcopy(manifest)
+    node = next(n for n in bad["nodes"].values() if n["name"] == "api_farms")
+    node["depends_on"]["nodes"].append("model.hasiru.int_as_of_date")
+    with pytest.raises(ValueError, match="api_farms reads int_as_of_date, which is not a lake table"):
+        serving_tables("api", manifest=bad)
+
+
 def test_dbt_docs_generate_and_failing_test_rows_are_findable(world):
     import subprocess
     import sys
@@ -382,7 +406,7 @@ def test_every_job_reads_exactly_the_tables_it_declares(world, monkeypatch):
                                   "price_forecast_models", "price_forecast_vs_actual")}
     assert reads.take() - own == set(forecasts.READS)
     digest.build(DAY3, digests=True)
-    assert reads.take() == set(digest.READS)
+    assert reads.take() == set(digest.reads())
     publish.publish()
     assert reads.take() == set(publish.reads())
     # and the Dagster graph says the same
@@ -391,6 +415,6 @@ def test_every_job_reads_exactly_the_tables_it_declares(world, monkeypatch):
     from dagster_project.definitions import defs
 
     graph = defs.resolve_asset_graph()
-    for key, declared in ((["gold", "farm_advisories"], advisories.READS), (["delivery", "sms_outbox"], digest.READS)):
+    for key, declared in ((["gold", "farm_advisories"], advisories.READS), (["delivery", "sms_outbox"], digest.reads())):
         parents = {"/".join(k.path) for k in graph.get(dg.AssetKey(key)).parent_keys}
         assert parents == {n.replace(".", "/", 1) for n in declared}, key

@@ -14,8 +14,9 @@ from hasiru.secrets import pseudonym_salt
 DBT_PROJECT_DIR = REPO_ROOT / "dbt"
 
 
-def dbt_env() -> dict[str, str]:
-    """dbt's variables; with HASIRU_ENGINE=spark the `spark` target, whose session gets the factory's settings."""
+def dbt_env(target: str | None = None) -> dict[str, str]:
+    """dbt's variables for `target` (None: the engine's: with HASIRU_ENGINE=spark the `spark` target, whose
+    session gets the factory's settings). `serving` (DuckDB on views of the lake) is the same on both engines."""
     s = settings()
     s.warehouse_path.parent.mkdir(parents=True, exist_ok=True)
     env = {
@@ -25,10 +26,10 @@ def dbt_env() -> dict[str, str]:
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
         # colours only on a terminal: in a log file or CI output they are escape codes around every status
         "DBT_USE_COLORS": "true" if sys.stdout.isatty() else "false",
-        "HASIRU_DBT_TARGET": engines.dbt_target(),
+        "HASIRU_DBT_TARGET": target or engines.dbt_target(),
         "HASIRU_PSEUDONYM_SALT": pseudonym_salt(),
     }
-    if engines.on_spark():
+    if target is None and engines.on_spark():
         from spark_jobs.session import spark_uri, submit_args
 
         if config.env("HASIRU_SPARK_REMOTE"):

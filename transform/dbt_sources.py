@@ -1,9 +1,13 @@
-"""dbt's bronze sources, generated from the catalogue (`lake/tables.py`): never a hand copy.
+"""dbt's sources, generated from the catalogue (`lake/tables.py`): never a hand copy.
 
-`hasiru prepare` writes `dbt/models/staging/<family>/_<family>__sources.yml` before `dbt parse`; a test
-fails when a committed file differs from what the catalogue gives. dbt reads every bronze table and
-the load log; the SMS and watermark tables are written downstream of gold (as sources they would close
-a cycle in the graph) and are not sources.
+`hasiru prepare` writes them before `dbt parse`; a test fails when a committed file differs from what
+the catalogue gives.
+- `dbt/models/staging/<family>/_<family>__sources.yml`: every bronze table and the load log, which
+  the warehouse build reads through dbt-duckdb's delta plugin.
+- `dbt/models/serving/_pipeline__sources.yml`: the tables Python writes outside bronze (the load log,
+  the forecasts, advisories and SMS outbox), which the serving models read. They are written downstream
+  of gold, so only the serving build (serving/publish.py, after them) reads them; the publish puts each
+  in the build's `pipeline` schema as a view of the lake table.
 """
 
 from __future__ import annotations
@@ -12,11 +16,14 @@ from pathlib import Path
 
 import yaml
 
+from hasiru.lake_views import view_name
 from lake.catalog import LOAD_LOG, SOURCE_FAMILIES, all_tables
 from transform.dbt_env import DBT_PROJECT_DIR
 
-HEADER = ("# Generated from lake/tables.py by `hasiru prepare` (transform/dbt_sources.py): edit the catalogue, not this.\n"
-          "# Bronze Delta tables, read through dbt-duckdb's delta plugin.\n")
+GENERATED = "# Generated from lake/tables.py by `hasiru prepare` (transform/dbt_sources.py): edit the catalogue, not this.\n"
+HEADER = GENERATED + "# Bronze Delta tables, read through dbt-duckdb's delta plugin.\n"
+PIPELINE_HEADER = GENERATED + "# The lake's tables that Python writes, as views the publish makes in the serving build (serving/publish.py).\n"
+PIPELINE_SOURCE = "pipeline"
 OPS_DESCRIPTION = "Pipeline operations tables."
 
 
@@ -45,7 +52,21 @@ def rendered() -> dict[Path, str]:
         }]}
         path = DBT_PROJECT_DIR / "models" / "staging" / family / f"_{family}__sources.yml"
         out[path] = HEADER + yaml.safe_dump(doc, sort_keys=False, width=120, allow_unicode=True)
+    out[DBT_PROJECT_DIR / "models" / "serving" / f"_{PIPELINE_SOURCE}__sources.yml"] = _pipeline()
     return out
+
+
+def _pipeline() -> str:
+    specs = [s for s in all_tables(models=False) if s.layer != "bronze"]
+    doc = {"version": 2, "sources": [{
+        "name": PIPELINE_SOURCE,
+        "description": "Lake tables written by the platform's Python jobs (load log, forecasts, advisories, SMS), "
+                       "as the serving build sees them.",
+        "schema": PIPELINE_SOURCE,
+        "tables": [{"name": view_name(s.name), "description": s.description, "meta": {"lake_table": s.name}}
+                   for s in specs],
+    }]}
+    return PIPELINE_HEADER + yaml.safe_dump(doc, sort_keys=False, width=120, allow_unicode=True)
 
 
 def write() -> list[Path]:

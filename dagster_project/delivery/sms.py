@@ -24,7 +24,7 @@ class SmsOutboxConfig(dg.Config):
     as_scheduled: bool = False
 
 
-@dg.asset(key=["delivery", "sms_outbox"], deps=deps(digest.READS), group_name="delivery", kinds={"delta"},
+@dg.asset(key=["delivery", "sms_outbox"], deps=deps(digest.reads()), group_name="delivery", kinds={"delta"},
           partitions_def=DAILY_IST,
           description="ops.sms_outbox: each day's severe-weather alerts and, on Tuesdays and Fridays, every farmer's digest, "
                       "rendered from registered templates in the farmer's language within two SMS segments.")

@@ -49,8 +49,9 @@ hasiru_dbt_resource = DbtCliResource(project_dir=str(DBT_PROJECT_DIR), profiles_
                                      dbt_executable=str(Path(sys.executable).parent / "hasiru-dbt"))
 
 
+# the serving models are built by the publish (dagster_project/delivery/serving.py), not with the lakehouse
 @dbt_assets(manifest=manifest_path(), dagster_dbt_translator=HasiruTranslator(), partitions_def=DAILY_IST,
-            backfill_policy=dg.BackfillPolicy.single_run(), name="hasiru_dbt")
+            backfill_policy=dg.BackfillPolicy.single_run(), name="hasiru_dbt", exclude="tag:serving")
 def hasiru_dbt_assets(context: dg.AssetExecutionContext, dbt: DbtCliResource):
     apply_dbt_env()
     window = context.partition_time_window

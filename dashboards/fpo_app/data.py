@@ -19,33 +19,26 @@ def fpos(v: Version) -> pd.DataFrame:
 
 
 def overview(v: Version, fpo_id: str) -> dict:
-    head = v.frame("select fpo_name, district, max(members_active) as members_active from api_fpo_overview "
-                  "where fpo_id = ? group by all", [fpo_id])
-    farms = v.frame("""
-        select count(*) as farms, coalesce(sum(f.area_acres), 0) as area_acres,
-               coalesce(sum(c.area_acres) filter (where c.expected_harvest_date between current_date and current_date + 30), 0)
-                   as harvest_30d_acres
-        from api_farms as f left join api_farm_crops as c using (farm_id) where f.fpo_id = ?""", [fpo_id])
+    head = v.frame("select fpo_name, district, max(members_active) as members_active, "
+                   "coalesce(sum(harvest_due_30d_acres), 0) as harvest_30d_acres from api_fpo_overview "
+                   "where fpo_id = ? group by all", [fpo_id])
+    farms = v.frame("select count(*) as farms, coalesce(sum(area_acres), 0) as area_acres from api_farms where fpo_id = ?",
+                    [fpo_id])
     by_crop = v.frame("select crop, season, sum(area_acres) as area_acres from api_fpo_overview "
-                     "where fpo_id = ? and crop is not null group by all order by area_acres desc", [fpo_id])
-    harvests = v.frame("""
-        select date_trunc('week', c.expected_harvest_date) as week, c.crop, sum(c.area_acres) as area_acres
-        from api_farms as f join api_farm_crops as c using (farm_id)
-        where f.fpo_id = ? and c.expected_harvest_date between current_date and current_date + 56
-        group by all order by week, crop""", [fpo_id])
+                      "where fpo_id = ? and crop is not null group by all order by area_acres desc", [fpo_id])
+    harvests = v.frame("select week, crop, area_acres from api_fpo_harvest_weeks where fpo_id = ? order by week, crop",
+                       [fpo_id])
     return {"name": head["fpo_name"].iloc[0] if len(head) else fpo_id,
             "district": head["district"].iloc[0] if len(head) else "",
             "members_active": int(head["members_active"].iloc[0]) if len(head) and pd.notna(head["members_active"].iloc[0]) else 0,
             "farms": int(farms["farms"].iloc[0]), "area_acres": float(farms["area_acres"].iloc[0]),
-            "harvest_30d_acres": float(farms["harvest_30d_acres"].iloc[0]), "by_crop": by_crop, "harvests": harvests}
+            "harvest_30d_acres": float(head["harvest_30d_acres"].iloc[0]) if len(head) else 0.0,
+            "by_crop": by_crop, "harvests": harvests}
 
 
 def members(v: Version, fpo_id: str) -> pd.DataFrame:
-    return v.frame("""
-        select m.farmer_id, m.name, m.village, m.language, count(f.farm_id) as farms, round(sum(f.area_acres), 1) as area_acres,
-               string_agg(distinct c.crop, ', ') as current_crop
-        from api_farmers as m left join api_farms as f using (farmer_id) left join api_farm_crops as c using (farm_id)
-        where m.fpo_id = ? group by all order by m.name""", [fpo_id])
+    return v.frame("select farmer_id, name, village, language, farms, area_acres, current_crop from api_fpo_members "
+                   "where fpo_id = ? order by name, farmer_id", [fpo_id])
 
 
 def farm_points(v: Version, fpo_id: str) -> pd.DataFrame:

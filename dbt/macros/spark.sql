@@ -25,7 +25,9 @@
     Spark: also the lake's bronze tables, and the tables spark_jobs/ build, as tables of the catalog
     (one statement per call: Spark runs one at a time). -#}
 {% macro prepare_warehouse(schemas) %}
-    {%- if target.type != 'spark' -%}
+    {%- if target.name == 'serving' -%}
+        {#- the serving build reads no delta-plugin source -#}
+    {%- elif target.type != 'spark' -%}
         {%- for s in schemas %}create schema if not exists {{ s }};{% endfor -%}
     {%- elif execute -%}
         {%- set statements = [] -%}

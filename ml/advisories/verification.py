@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from ml.advisories.pest_risk import THREATS
-from sms.weather_alerts import KINDS
+from sms.weather_alerts import KINDS, LEAD_DAYS
 
 PEST_WINDOW_DAYS = 14
 REPORTED_AS = {"blast": "rice_blast"}  # the app's issue names where they differ from the threat's
@@ -112,7 +112,7 @@ def weather(forecasts: pd.DataFrame, obs: pd.DataFrame, farms: pd.DataFrame) -> 
     parts = []
     for kind, (cond, _) in KINDS.items():
         f = con.sql(f"""select distinct block_code, forecast_date as day from f
-                        where lead_days between 1 and 3 and {cond}""").df().assign(advised=True)
+                        where lead_days between {LEAD_DAYS[0]} and {LEAD_DAYS[1]} and {cond}""").df().assign(advised=True)
         o = con.sql(f"select block_code, obs_date as day, {cond} as event from o").df()
         j = o.merge(f, on=["block_code", "day"], how="left").fillna({"advised": False})
         j = j[j["advised"].astype(bool) | j["event"].fillna(False).astype(bool)]

@@ -10,7 +10,7 @@ plans as (
     from {{ ref('stg_app__crop_plans') }} as p
     join {{ ref('stg_app__farms') }} as f using (farm_id)
     join members as m using (farmer_id)
-    where not f.is_deleted
+    where not f.is_deleted and not p.is_deleted
 ),
 
 crops as (
