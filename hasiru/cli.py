@@ -104,6 +104,20 @@ def run(farmers: int, days: int, seed: int, start_date: dt.date | None, fresh: b
     _print_summary()
 
 
+def _window(first: dt.date, last: dt.date, landed: list[dt.date]) -> tuple[dt.date, dt.date]:
+    """A window of landing days that can be built: in order, within the partitions, with something landed in it."""
+    from dagster_project.partitions import FIRST_DAY
+
+    if first > last:
+        raise click.UsageError(f"--from {first} is after --to {last}: give the earlier day first")
+    if first < FIRST_DAY:
+        raise click.UsageError(f"--from {first} is before {FIRST_DAY}, the first landing day the platform has partitions for")
+    if landed and not any(first <= d <= last for d in landed):
+        raise click.UsageError(f"nothing landed between {first} and {last}: files landed from {landed[0]} to {landed[-1]} "
+                               f"({len(landed)} day{'' if len(landed) == 1 else 's'})")
+    return first, last
+
+
 @cli.command()
 @click.option("--from", "first", callback=_date, help="First landing day (default: the first landed day).")
 @click.option("--to", "last", callback=_date, help="Last landing day (default: the last landed day).")
@@ -119,10 +133,11 @@ def transform(first: dt.date | None, last: dt.date | None) -> None:
     days = sorted({d for s in SOURCES for d in landing.landing_dates(s)})
     if not days and not (first and last):
         raise click.UsageError("nothing has landed yet: give --from and --to, or run `hasiru simulate` first")
+    first, last = _window(first or days[0], last or days[-1], days)
     unloaded = [t for s in SOURCES.values() for t in s.targets if not delta_io.exists(table(t))]
     if unloaded:
         raise click.UsageError(f"bronze is not loaded yet ({', '.join(unloaded[:3])}...): run `hasiru ingest` first")
-    materialize_partitions(first or days[0], last or days[-1], console.progress, ingest=False, trigger="hasiru transform")
+    materialize_partitions(first, last, console.progress, ingest=False, trigger="hasiru transform")
     _print_summary()
 
 
@@ -144,10 +159,11 @@ def forecast(workers: int, cutoffs: int, step_days: int, models: str) -> None:
         raise click.BadParameter(f"unknown models {unknown}; choose from {', '.join(ALL_MODELS)}", param_hint="--models")
     summary = run_local.forecast(console.progress, {"workers": workers, "cutoffs": cutoffs, "step_days": step_days,
                                                      "models": list(wanted)})
-    click.echo(f"forecast {summary.get('series', 0)} series at {summary.get('backtest_cutoffs', 0)} backtest cutoffs: "
-               f"champions {summary.get('champions', {})}; models promoted {summary.get('promoted', {})}; median 30-day "
-               f"MAE / naive's {summary.get('median_rel_mae_naive_h1_30', {})}; 80 % interval coverage "
-               f"{summary.get('coverage80_h1_30', {})}")
+    click.echo(f"forecast {summary.get('series', 0):,} series at {summary.get('backtest_cutoffs', 0)} backtest cutoffs\n"
+               f"  champions: {console.counts(summary.get('champions', {}))}\n"
+               f"  models promoted: {console.counts(summary.get('promoted', {}))}\n"
+               f"  median 30-day MAE relative to the naive's: {console.counts(summary.get('median_rel_mae_naive_h1_30', {}))}\n"
+               f"  80 % interval coverage: {console.counts(summary.get('coverage80_h1_30', {}))}")
 
 
 @cli.command()
@@ -156,7 +172,7 @@ def advise() -> None:
     from dagster_project import run_local
 
     summary = run_local.advise(console.progress)
-    click.echo(f"advisories: {summary.get('rows', 0):,} rows, by reason {summary.get('by_reason', {})}")
+    click.echo(f"advisories: {summary.get('rows', 0):,} rows; by reason: {console.counts(summary.get('by_reason', {}))}")
 
 
 @cli.command()
@@ -281,9 +297,20 @@ def _print_summary() -> None:
     from serving.publish import serving_path
 
     s = settings()
-    rows = [(spec.name, delta_io.row_count(spec)) for spec in all_tables()]
+    specs = all_tables()
+    present = [spec for spec in specs if delta_io.exists(spec)]
+    if not present:
+        click.echo(f"\nThe lake at {s.lake_uri} is empty: nothing has been loaded yet.\n"
+                   "  the demo world end to end:     .venv/bin/hasiru run\n"
+                   "  or step by step:               .venv/bin/hasiru simulate, then ingest, transform, forecast, advise, publish")
+        return
+    rows = [(spec.name, delta_io.row_count(spec)) for spec in present]
     click.echo("\nLake tables (Delta) at " + s.lake_uri)
     click.echo(console.table(sorted(r for r in rows if r[1] or not r[0].startswith("bronze.quarantine")), ("table", "rows")))
+    if len(present) < len(specs):
+        built = {spec.name for spec in present}
+        missing = sorted(spec.name for spec in specs if spec.name not in built)
+        click.echo(f"not built yet ({len(missing)}): {', '.join(missing[:6])}{', ...' if len(missing) > 6 else ''}")
     log = delta_io.read_arrow(LOAD_LOG).to_pylist()
     by_source: dict[str, list[int]] = {}
     for r in log:

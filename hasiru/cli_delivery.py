@@ -61,7 +61,7 @@ def send(limit: int | None) -> None:
     from sms.sender import send_due
 
     with _gateway() as gateway:
-        click.echo(f"sms sent: {send_due(gateway, limit=limit, progress=console.progress)}")
+        click.echo(f"sms sent: {console.counts(send_due(gateway, limit=limit, progress=console.progress))}")
 
 
 @sms.command()
@@ -70,7 +70,7 @@ def receipts() -> None:
     from sms.sender import poll_receipts
 
     with _gateway() as gateway:
-        click.echo(f"sms receipts: {poll_receipts(gateway, progress=console.progress)}")
+        click.echo(f"sms receipts: {console.counts(poll_receipts(gateway, progress=console.progress))}")
 
 
 @sms.command()
@@ -140,6 +140,24 @@ def serve(host: str, port: int, workers: int) -> None:
                               "--port", str(port), "--workers", str(workers), "--no-access-log"])
 
 
+def _principal(user_id: str) -> tuple[str, str | None, str | None]:
+    """(role, farmer_id, fpo_id) of an app user in the published API file, or a one-line error naming the problem."""
+    import duckdb
+
+    from serving.publish import api_path
+
+    path = api_path()
+    if not path.exists():
+        raise click.ClickException(f"no API database published yet at {path}: run `hasiru publish` (or `hasiru run`) first")
+    with duckdb.connect(str(path), read_only=True) as con:
+        found = con.execute("select role, farmer_id, fpo_id from api_principals where user_id = ?", [user_id]).fetchall()
+        if not found:
+            examples = [r[0] for r in con.sql("select user_id from api_principals order by user_id limit 3").fetchall()]
+            raise click.ClickException(f"no app user {user_id!r} in the published API database (users are the app's "
+                                       f"user ids, e.g. {', '.join(examples) or 'none published'})")
+    return found[0]
+
+
 @click.command("api-token")
 @click.option("--user-id", required=True, help="The app user the token is for (their role decides what they see).")
 @click.option("--days", default=30, show_default=True, type=click.IntRange(1, 30),
@@ -149,7 +167,9 @@ def api_token(user_id: str, days: int) -> None:
     from serving.api.tokens import TokenError, issue, secret_from_env
 
     try:
-        click.echo(issue(user_id, secret_from_env(), ttl_s=days * 86400))
+        secret = secret_from_env()
+        _principal(user_id)  # a token for nobody would only ever be refused
+        click.echo(issue(user_id, secret, ttl_s=days * 86400))
     except TokenError as e:
         raise click.ClickException(str(e)) from None
 
@@ -184,6 +204,10 @@ def fpo_app_user(user_id: str, password_stdin: bool, remove: bool) -> None:
         click.echo(f"{user_id}: FPO app access removed")
         return
 
+    role, _, fpo_id = _principal(user_id)
+    if role not in auth.ROLES or (role == "fpo_admin" and not fpo_id):
+        raise click.ClickException(f"{user_id} is a {role}{' of no FPO' if role == 'fpo_admin' else ''}: the FPO app is for "
+                                   "FPO admins and platform admins")
     password = sys.stdin.readline().rstrip("\n") if password_stdin else click.prompt("Password", hide_input=True,
                                                                                      confirmation_prompt=True)
     try:

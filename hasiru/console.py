@@ -17,3 +17,22 @@ def table(rows: list[tuple], headers: tuple[str, ...]) -> str:
     widths = [max(len(h), *(len(r[i]) for r in cells)) if cells else len(h) for i, h in enumerate(headers)]
     line = lambda r: "  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(r, widths)))  # noqa: E731
     return "\n".join([line(headers), line(tuple("-" * w for w in widths))] + [line(r) for r in cells])
+
+
+def counts(mapping: dict, empty: str = "none") -> str:
+    """A mapping as a reader would write it: "IRRIGATE 1,204; NO_DEFICIT 880; too late 3" (numbers with
+    separators, fractions to 2 places, codes as they are, other keys in words; nested mappings in
+    parentheses), not a Python dict."""
+    def value(v) -> str:
+        if isinstance(v, bool):
+            return "yes" if v else "no"
+        if isinstance(v, int):
+            return f"{v:,}"
+        if isinstance(v, float):
+            return f"{v:,.2f}"
+        if isinstance(v, dict):
+            return f"({counts(v, empty)})"
+        return str(v)
+    def key(k) -> str:
+        return str(k) if str(k).isupper() else str(k).replace("_", " ")
+    return "; ".join(f"{key(k)} {value(v)}" for k, v in mapping.items()) if mapping else empty

@@ -5,8 +5,8 @@ Two kinds of declaration, each written once:
 - silver and gold, which dbt builds: the models' YAML (`dbt/models/**/_*__models.yml`: description,
   `meta.key`, `meta.lake_partition_by`, `meta.audience`, `meta.personal_data`), read here from dbt's
   manifest (`hasiru prepare` writes it).
-The serving API's tables are dbt models too (`dbt/models/serving`, `serving_tables()`): not lake tables
-but the published API file's, each with the lake tables it reads taken from its refs and sources.
+The serving models are dbt models too (`dbt/models/serving`, `serving_tables()`: the API file's tables, an
+SMS batch's inputs): not lake tables, each with the lake tables it reads taken from its refs and sources.
 
 Readers and writers take specs from here and never spell a path or a schema themselves; the
 analysts' serving file publishes exactly the tables whose audience is `analyst`.
@@ -96,7 +96,7 @@ def _manifest_cached(path: str, mtime_ns: int) -> tuple[tuple[ModelTable, ...], 
 
 @dataclass(frozen=True)
 class ServingTable:
-    """A serving model (meta.lake_layer serving): a table of the API's file, which the publish builds."""
+    """A serving model (meta.lake_layer serving), built outside the warehouse by transform/serving_build.py."""
 
     model: str
     description: str

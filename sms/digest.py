@@ -27,6 +27,7 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
+from hasiru import console
 from hasiru.config import IST
 from lake import delta_io
 from lake.tables import SMS_DND, SMS_OUTBOX
@@ -218,7 +219,7 @@ def build(day: dt.date, digests: bool | None = None, now: dt.datetime | None = N
                         "status": "suppressed" if reason else "queued", "status_reason": reason, "attempts": 0,
                         "provider": None, "provider_message_id": None, "sent_at": None, "delivered_at": None,
                         "created_at": now, "updated_at": now})
-    progress(f"sms {day}: {stats}")
+    progress(f"sms {day}: {console.counts(stats)}")
     return Batch(out, stats)
 
 

@@ -229,6 +229,25 @@ def test_republishing_during_requests_causes_no_errors(published):
     assert len(versions) >= 2  # the requests really did span republishes
 
 
+def test_a_failing_serving_test_keeps_the_published_file(lake_env):
+    """Two rows for one farm in silver: api_farms' unique test fails, the publish says which test, and the
+    API keeps answering from the file published before."""
+    from lake import delta_io
+    from lake.catalog import table
+    from tests.delivery_lake import _write
+    from transform.serving_build import ServingBuildFailed
+
+    tiny_lake()
+    before = publish_api()["version"]
+    farms = delta_io.read_arrow(table("silver.app__farms")).to_pylist()
+    _write("silver.app__farms", farms + [farms[0]])
+    with pytest.raises(ServingBuildFailed, match="unique_api_farms_farm_id: fail"):
+        publish_api()
+    app = TestClient(create_app(api_path(), SECRET))
+    assert app.get("/healthz").json()["version"] == before
+    assert not [p for p in api_path().parent.iterdir() if p.name.endswith(".building")]
+
+
 def test_hasiru_serve_starts_the_real_server(lake_env):
     tiny_lake()
     publish_api()
@@ -236,6 +255,13 @@ def test_hasiru_serve_starts_the_real_server(lake_env):
     port = 18000 + os.getpid() % 1000
     token = subprocess.run([sys.executable, "-m", "hasiru", "api-token", "--user-id", "U1"], env=env,
                            capture_output=True, text=True, check=True).stdout.strip()
+    # a token or a password for someone the app does not have (or who may not use the FPO app) is refused
+    nobody = subprocess.run([sys.executable, "-m", "hasiru", "api-token", "--user-id", "U404"], env=env,
+                            capture_output=True, text=True)
+    assert nobody.returncode == 1 and "no app user 'U404'" in nobody.stderr and "U1" in nobody.stderr
+    farmer = subprocess.run([sys.executable, "-m", "hasiru", "fpo-app-user", "--user-id", "U1", "--password-stdin"],
+                            env=env, input="correct horse battery\n", capture_output=True, text=True)
+    assert farmer.returncode == 1 and "U1 is a farmer" in farmer.stderr and "FPO admins" in farmer.stderr
     proc = subprocess.Popen([sys.executable, "-m", "hasiru", "serve", "--port", str(port)], env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     try:

@@ -54,6 +54,7 @@ def test_run_smoke_on_a_tiny_world(lake_env):
                        (("forecast", "--cutoffs", "1", "--models", "naive"), "forecast ")):
         done = hasiru(*args)
         assert done.returncode == 0 and says in done.stdout and "Traceback" not in done.stderr, (args, done.stderr[-800:])
+        assert "{'" not in done.stdout + done.stderr, done.stdout  # results read as text, not as Python dicts
     with dg.DagsterInstance.from_config(str(lake_env / "dagster_home")) as instance:
         later = {r.job_name: r.tags.get("hasiru/trigger") for r in instance.get_runs()[:3]}
     assert later == {"farm_advisories": "hasiru advise", "publish": "hasiru publish",
@@ -70,6 +71,8 @@ def test_run_smoke_on_a_tiny_world(lake_env):
 
 
 def test_errors_name_the_setting_or_value_at_fault(lake_env):
+    r = hasiru("status")
+    assert r.returncode == 0 and "is empty: nothing has been loaded yet" in r.stdout and "hasiru run" in r.stdout
     r = hasiru("status", env={"HASIRU_LAKE_URI": "ftp://host/lake"})
     assert r.returncode == 2 and "HASIRU_LAKE_URI" in r.stderr and "Traceback" not in r.stderr
     r = hasiru("ingest", "--source", "satellite")
@@ -90,3 +93,9 @@ def test_errors_name_the_setting_or_value_at_fault(lake_env):
     assert r.returncode == 1 and "gold_no_such_mart" in r.stderr and "Traceback" not in r.stderr
     r = hasiru("transform", "--from", "2026-11-01", "--to", "2026-11-02")
     assert r.returncode == 2 and "run `hasiru ingest` first" in r.stderr
+    r = hasiru("transform", "--from", "2026-11-05", "--to", "2026-11-02")
+    assert r.returncode == 2 and "--from 2026-11-05 is after --to 2026-11-02" in r.stderr
+    r = hasiru("transform", "--from", "2020-01-01", "--to", "2020-01-02")
+    assert r.returncode == 2 and "before 2024-01-01" in r.stderr and "Traceback" not in r.stderr
+    r = hasiru("api-token", "--user-id", "U1", env={"HASIRU_API_SECRET": "s" * 40})
+    assert r.returncode == 1 and "no API database published yet" in r.stderr and "hasiru publish" in r.stderr
