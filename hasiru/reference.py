@@ -59,3 +59,70 @@ def geography() -> Geography:
 def commodities() -> list[str]:
     """The commodities the platform tracks (reference/commodities.csv)."""
     return sorted(r["commodity"] for r in rows("commodities.csv"))
+
+
+# --- places as farmers read them -----------------------------------------------------------------
+
+@dataclass(frozen=True)
+class _Lgd:
+    district_kn: dict[str, str]  # LGD district name (upper case) -> Kannada
+    taluk: dict[tuple[str, str], tuple[str, str]]  # (district, taluk) upper case -> (LGD English name, Kannada or "")
+    taluk_by_name: dict[str, list[tuple[str, str, str]]]  # taluk (upper) -> [(district, English, Kannada)]
+
+
+@functools.lru_cache(maxsize=1)
+def _lgd() -> _Lgd:
+    district_kn, taluk, by_name = {}, {}, {}
+    for r in rows("karnataka_admin_names.csv"):
+        if r["level"] == "district":
+            district_kn[r["name_en"].upper()] = r["name_kn"]
+        elif r["level"] == "subdistrict":
+            key = (r["district_name_en"].upper(), r["name_en"].upper())
+            taluk[key] = (r["name_en"], r["name_kn"])
+            by_name.setdefault(key[1], []).append((key[0], r["name_en"], r["name_kn"]))
+    return _Lgd(district_kn, taluk, by_name)
+
+
+def _title(name: str) -> str:
+    return name if not name.isupper() else name.title()
+
+
+def _district_kn(district: str) -> str | None:
+    return _lgd().district_kn.get(district.upper()) or None
+
+
+def block_place(district: str, block: str, language: str) -> str:
+    """A block as an SMS names it. Kannada: the Local Government Directory's Kannada name of the taluk of that
+    name in that district, else of the district (reference/karnataka_admin_names.csv; never a Latin name
+    with Kannada endings glued to it, where LGD has a name); English and Hindi (LGD has no Devanagari
+    names): the block's own name."""
+    if language == "kn":
+        found = _lgd().taluk.get((district.upper(), block.upper()))
+        kn = (found[1] if found else "") or _district_kn(district)
+        if kn:
+            return kn
+    return _title(block)
+
+
+def mandi_place(mandi_name: str, district: str, language: str) -> str:
+    """A mandi as an SMS names it: its town as the Local Government Directory spells it (the taluk of that
+    name, through reference/mandi_lgd_places.csv for Agmarknet's old spellings: Belgaum is Belagavi), in
+    Kannada for Kannada readers, else the mandi's district in Kannada; in English and Hindi the modern
+    English name where LGD has the town, else Agmarknet's."""
+    lgd = _lgd()
+    alias = next((a for a in rows("mandi_lgd_places.csv") if a["mandi_name"] == mandi_name), None)
+    english, kn = None, None
+    if alias and alias["lgd_level"] == "district":
+        english, kn = alias["lgd_name_en"], lgd.district_kn.get(alias["lgd_name_en"].upper())
+    else:
+        name = (alias["lgd_name_en"] if alias else mandi_name.split("(")[0].strip()).upper()
+        found = lgd.taluk.get((district.upper(), name))
+        if found is None and len(lgd.taluk_by_name.get(name, [])) == 1:
+            found = lgd.taluk_by_name[name][0][1:]
+        if found:
+            english, kn = found
+    if language == "kn":
+        return kn or _district_kn(district) or mandi_name
+    if alias and alias["english"]:
+        return alias["english"]
+    return _title(english) if english else mandi_name

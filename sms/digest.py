@@ -32,7 +32,7 @@ from hasiru.config import IST
 from lake import delta_io
 from lake.tables import SMS_DND, SMS_OUTBOX
 from sms import segments, templates
-from hasiru.reference import geography
+from hasiru.reference import block_place, geography, mandi_place
 from sms.weather_alerts import HAZARD, LEAD_DAYS
 from transform import serving_build
 
@@ -146,12 +146,20 @@ def _items(r: dict, ts: templates.TemplateSet) -> list[tuple[str, dict[str, str]
         items.append((block, values))
     # "vegetables" farms: the mandi price under that name is brinjal's, not necessarily their crop's
     if r["price_crop"] and r["price_crop"] in ts.terms["crop"] and r["price_crop"] not in MIXED_CROPS:
-        values = {"crop": ts.term("crop", r["price_crop"]), "mandi": short(r["mandi_name"]), "price": f"{round(r['price'])}"}
+        mandi = mandi_place(r["mandi_name"], r["mandi_district"] or "", ts.language)
+        values = {"crop": ts.term("crop", r["price_crop"]), "mandi": short(mandi), "price": f"{round(r['price'])}"}
         if informative_range(r["price"], r["lo80"], r["hi80"]):
             items.append(("price", {**values, "lo": f"{round(r['lo80'])}", "hi": f"{round(r['hi80'])}"}))
         else:  # a range this wide tells a farmer nothing: say so instead of quoting it
             items.append(("price_only", values))
     return items
+
+
+def _alert_place(r: dict, blocks: dict[str, dict], language: str) -> str:
+    """Where the severe weather is: the farm's block (the taluk in the farmer's script), else its district."""
+    b = blocks.get(r["weather_block"])
+    district = b["district"] if b else (r["weather_district"] or "")
+    return block_place(district, b["block"] if b else district or r["weather_block"], language)
 
 
 @dataclass
@@ -177,7 +185,7 @@ def build(day: dt.date, digests: bool | None = None, now: dt.datetime | None = N
     digests = day.weekday() in DIGEST_WEEKDAYS if digests is None else digests
     dnd = set(delta_io.read_arrow(SMS_DND, columns=["phone"])["phone"].to_pylist())
     rows_in = _inputs(day).to_pylist()
-    block_names = {b["block_code"]: b["block"].title() for b in geography().blocks}
+    blocks = {b["block_code"]: b for b in geography().blocks}
     digest_at = next_allowed(max(now, dt.datetime.combine(day, SEND_FROM, IST).astimezone(dt.timezone.utc)))
     alert_at = next_allowed(now)
     # a digest is about its day: if it could only go out after that day ends, it is not queued at all
@@ -197,7 +205,7 @@ def build(day: dt.date, digests: bool | None = None, now: dt.datetime | None = N
             name = f"alert_{HAZARD[r['weather_kind']]}"
             text = templates.fill(ts.alerts[name], {"weather": ts.term("weather", r["weather_kind"]),
                                                     "date": _date_var(r["weather_date"]),
-                                                    "place": short(block_names.get(r["weather_block"], r["weather_block"]))})
+                                                    "place": short(_alert_place(r, blocks, lang))})
             count = segments.count(text)
             alert = Composed(templates.alert_template_id(ts, name), text, [name], [], count.encoding, count.segments)
             messages.append(("alert", f"{r['weather_kind']}|{r['weather_date']}", alert, alert_at))

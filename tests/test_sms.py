@@ -4,6 +4,7 @@ DND, quiet hours, alerts once) and the sender against a local gateway double (re
 500s, late receipts, reruns that never double-send)."""
 
 import datetime as dt
+import re
 import shutil
 
 import pyarrow as pa
@@ -91,10 +92,11 @@ def test_compose_keeps_priority_and_drops_whole_items():
 
 def test_a_price_range_is_quoted_only_when_it_says_something():
     row = {k: None for k in ("weather_kind", "threat", "irrigation_reason")}
+    row.update(price_crop="onion", mandi_name="Hubli", mandi_district="DHARWAD", price=3590)
     ts = templates.load("en")
-    narrow = digest._items({**row, "price_crop": "onion", "mandi_name": "Hubli", "price": 3590, "lo80": 3200, "hi80": 4000}, ts)
+    narrow = digest._items({**row, "lo80": 3200, "hi80": 4000}, ts)
     assert narrow == [("price", {"crop": "Onion", "mandi": "Hubli", "price": "3590", "lo": "3200", "hi": "4000"})]
-    wide = digest._items({**row, "price_crop": "onion", "mandi_name": "Hubli", "price": 3590, "lo80": 1900, "hi80": 5600}, ts)
+    wide = digest._items({**row, "lo80": 1900, "hi80": 5600}, ts)
     assert wide == [("price_only", {"crop": "Onion", "mandi": "Hubli", "price": "3590"})]
     text = digest.compose("en", DAY, wide).text
     assert "too uncertain" in text and "1900" not in text
@@ -123,6 +125,10 @@ def test_queue_builds_digests_and_alerts_and_a_rerun_changes_nothing(lake_env):
     assert f1["language"] == "kn" and f1["encoding"] == "UCS-2" and f1["segments"] <= 2
     assert f1["blocks"].split(",")[:2] == ["weather_rain", "pest"] and "price" in f1["dropped_blocks"]
     assert "ಅತಿ ಭಾರಿ ಮಳೆ" in box[("F1", "alert")]["text"]
+    # a Kannada reader gets the place in Kannada (block B1 is not in the reference: the farm's district, ಮಂಡ್ಯ),
+    # never Latin letters with Kannada endings glued on
+    assert "ಮಂಡ್ಯನಲ್ಲಿ" in box[("F1", "alert")]["text"]
+    assert not [k for k in box if box[k]["language"] == "kn" and re.search("[A-Za-z]", box[k]["text"])], box
     assert {(k, box[k]["status"], box[k]["status_reason"]) for k in [("F3", "digest"), ("F4", "digest"), ("F5", "digest")]} == {
         (("F3", "digest"), "suppressed", "opt_out"), (("F4", "digest"), "suppressed", "dnd"),
         (("F5", "digest"), "suppressed", "invalid_phone")}
@@ -338,3 +344,25 @@ def test_severe_weather_follows_the_imd_thresholds_and_the_alert_leads(lake_env)
     assert {b: rows[f"F{b}"]["weather_kind"] for b in cases} == {b: kind for b, (_, _, kind) in cases.items()}
     k1 = rows["FK1"]
     assert (k1["weather_date"], k1["weather_block"]) == (DAY + dt.timedelta(days=2), "K1")
+
+
+@pytest.mark.parametrize("mandi,district,kn,en", [
+    ("Belgaum", "BELAGAVI", "ಬೆಳಗಾವಿ", "Belagavi"),  # Agmarknet's old spelling: LGD's taluk (mandi_lgd_places.csv)
+    ("Ranebennur", "HAVERI", "ರಾಣೆಬೆನ್ನೂರು", "Ranibennur"),
+    ("Bangalore", "BENGALURU URBAN", "ಬೆಂಗಳೂರು", "Bengaluru"),
+    ("Mandya", "MANDYA", "ಮಂಡ್ಯ", "Mandya"),  # the taluk of the same name, as it is
+    ("Kurugodu", "BALLARI", "ಬಳ್ಳಾರಿ", "Kurugodu"),  # LGD has no Kannada name for the taluk: its district's
+    ("Gonikappal", "KODAGU", "ಕೊಡಗು", "Gonikappal"),  # no taluk of that name: the district
+])
+def test_mandis_and_blocks_are_named_in_the_readers_script(mandi, district, kn, en):
+    """Place names from the Local Government Directory (reference/karnataka_admin_names.csv)."""
+    from hasiru.reference import block_place, geography, mandi_place
+
+    assert (mandi_place(mandi, district, "kn"), mandi_place(mandi, district, "en")) == (kn, en)
+    assert mandi_place(mandi, district, "hi") == en  # LGD has no Devanagari names
+    # every mandi and block of the reference has a Kannada name (its own or its district's), Vijayanagar's aside
+    latin = re.compile("[A-Za-z]")
+    assert not [m["mandi_name"] for m in geography().mandis
+                if m["district"] != "VIJAYANAGAR" and latin.search(mandi_place(m["mandi_name"], m["district"], "kn"))]
+    assert not [b["block"] for b in geography().blocks
+                if b["district"] != "VIJAYANAGAR" and latin.search(block_place(b["district"], b["block"], "kn"))]

@@ -7,7 +7,7 @@ with farmers as (
 ),
 
 farms as (
-    select farm_id, farmer_id, lat, lon, block_code, area_acres from {{ ref('stg_app__farms') }} where not is_deleted
+    select farm_id, farmer_id, lat, lon, district, block_code, area_acres from {{ ref('stg_app__farms') }} where not is_deleted
 ),
 
 crops as (
@@ -57,7 +57,8 @@ irrigation as (
 ),
 
 weather as (
-    select f.farmer_id, s.weather_kind, s.forecast_date as weather_date, f.block_code as weather_block
+    select f.farmer_id, s.weather_kind, s.forecast_date as weather_date, f.block_code as weather_block,
+           f.district as weather_district
     from farms as f
     join {{ ref('sms_severe_weather') }} as s using (block_code)
     qualify row_number() over (partition by f.farmer_id order by s.forecast_date, s.weather_kind) = 1
@@ -85,14 +86,14 @@ latest_price as (
 ),
 
 priced as (
-    select fc.*, p.price, m.mandi_name, m.lat as mandi_lat, m.lon as mandi_lon
+    select fc.*, p.price, m.mandi_name, m.district as mandi_district, m.lat as mandi_lat, m.lon as mandi_lon
     from fc
     join latest_price as p using (mandi_key, commodity)
     join {{ ref('dim_mandi') }} as m on m.mandi_code = fc.mandi_key
 ),
 
 price as (
-    select mc.farmer_id, mc.crop as price_crop, p.mandi_name, p.price, p.lo80, p.hi80
+    select mc.farmer_id, mc.crop as price_crop, p.mandi_name, p.mandi_district, p.price, p.lo80, p.hi80
     from main_crop as mc
     join priced as p on p.commodity = mc.crop
     qualify row_number() over (partition by mc.farmer_id
