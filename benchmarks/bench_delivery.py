@@ -81,6 +81,10 @@ def build_lake(n_farmers: int) -> dict:
         "sensor_id": pop.sensor_ids, "farm_id": sensor_farms,
         "reading_ts_utc": pa.array([dt.datetime.combine(DAY, dt.time(6), dt.timezone.utc)] * len(sensor_farms)),
         "soil_moisture_vwc_pct": rng.uniform(5, 40, len(sensor_farms)), "battery_v": rng.uniform(3.0, 4.1, len(sensor_farms))}))
+    n = len(sensor_farms)
+    write("gold.fct_sensor_daily", pa.table({
+        "sensor_id": pop.sensor_ids, "date_day": pa.array([DAY] * n), "is_stuck_day": rng.random(n) < 0.02,
+        "has_spikes": rng.random(n) < 0.02, "is_low_battery": rng.random(n) < 0.05}))
 
     weather = simulate_weather(7, DAY - dt.timedelta(days=2), 3)
     blocks = [b["block_code"] for b in geography().blocks]

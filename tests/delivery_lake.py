@@ -107,7 +107,11 @@ def tiny_lake() -> None:
          "event_at": dt.datetime.combine(today - dt.timedelta(days=40), dt.time(), dt.timezone.utc)},
         {"event_id": "E3", "application_id": "CA3", "status": "submitted",
          "event_at": dt.datetime.combine(today - dt.timedelta(days=2), dt.time(), dt.timezone.utc)}])
-    # sensors: FA1's probe has a low battery, FA3's is fine
+    # sensors: FA1's probe has a low battery, FA2's is stuck (gold's daily flags say so), FA3's is fine
+    probes = (("SM1", "FA1", 3.1, False), ("SM2", "FA2", 3.9, True), ("SM3", "FA3", 3.9, False))
     _write("silver.sensors__readings", [
         {"sensor_id": s_, "farm_id": f, "reading_ts_utc": ts, "soil_moisture_vwc_pct": 25.0, "battery_v": b}
-        for s_, f, b in (("SM1", "FA1", 3.1), ("SM3", "FA3", 3.9))])
+        for s_, f, b, _ in probes])
+    _write("gold.fct_sensor_daily", [
+        {"sensor_id": s_, "date_day": ts.date(), "is_stuck_day": stuck, "has_spikes": False, "is_low_battery": b < 3.5}
+        for s_, _, b, stuck in probes])

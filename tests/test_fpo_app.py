@@ -92,6 +92,7 @@ def test_every_page_renders_the_fpo_s_figures(published):
     assert "Farmer F1" in shown["members"] and "Farmer F2" in shown["members"]
     assert at.sidebar.radio(key="page").value == "sms"
     assert "battery_low" in shown["alerts"] and "BLAST_WEATHER" in shown["alerts"]
+    assert "stuck" in shown["alerts"] and "SM2" in shown["alerts"]  # gold's daily flags reach the manager
     # how right the advice was in the FPO's districts: 3 of 4 "irrigate" calls borne out by the probes
     assert "How right our advice was" in shown["alerts"] and "irrigation need vs soil probes" in shown["alerts"]
     assert ",75.0," in shown["alerts"] or ",75," in shown["alerts"]

@@ -87,7 +87,9 @@ def _run_dbt(path: Path, selector: str, dbt_vars: dict, progress: Callable[[str]
     if not done.success:
         failed = [f"{r.node.name}: {r.status}: {(r.message or '').strip()}" for r in getattr(done.result, "results", None) or []
                   if str(r.status) in ("error", "fail")]
-        raise ServingBuildFailed(f"dbt could not build the {selector} models: " + ("; ".join(failed) or repr(done.exception)))
+        raise ServingBuildFailed(f"dbt could not build the {selector} models: " + ("; ".join(failed) or repr(done.exception))
+                                 + " (after changing a serving model, `hasiru prepare` refreshes the manifest its lake inputs "
+                                   "come from)")
 
 
 def _close_dbt_duckdb() -> None:
