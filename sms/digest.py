@@ -76,6 +76,15 @@ def short(text: str, limit: int = templates.MAX_VAR_CHARS) -> str:
     return cut if cut else text[:limit]
 
 
+def rupees(amount: float) -> str:
+    """Whole rupees grouped the Indian way, as farmers read prices: 3590 -> 3,590; 125000 -> 1,25,000."""
+    digits = str(round(amount))
+    sign, digits = ("-", digits[1:]) if digits.startswith("-") else ("", digits)
+    head, tail = digits[:-3], digits[-3:]
+    groups = [head[max(0, i - 2):i] for i in range(len(head), 0, -2)][::-1]
+    return sign + ",".join(groups + [tail]) if head else sign + tail
+
+
 def _date_var(d: dt.date) -> str:
     return f"{d.day}/{d.month}"
 
@@ -147,9 +156,9 @@ def _items(r: dict, ts: templates.TemplateSet) -> list[tuple[str, dict[str, str]
     # "vegetables" farms: the mandi price under that name is brinjal's, not necessarily their crop's
     if r["price_crop"] and r["price_crop"] in ts.terms["crop"] and r["price_crop"] not in MIXED_CROPS:
         mandi = mandi_place(r["mandi_name"], r["mandi_district"] or "", ts.language)
-        values = {"crop": ts.term("crop", r["price_crop"]), "mandi": short(mandi), "price": f"{round(r['price'])}"}
+        values = {"crop": ts.term("crop", r["price_crop"]), "mandi": short(mandi), "price": rupees(r["price"])}
         if informative_range(r["price"], r["lo80"], r["hi80"]):
-            items.append(("price", {**values, "lo": f"{round(r['lo80'])}", "hi": f"{round(r['hi80'])}"}))
+            items.append(("price", {**values, "lo": rupees(r["lo80"]), "hi": rupees(r["hi80"])}))
         else:  # a range this wide tells a farmer nothing: say so instead of quoting it
             items.append(("price_only", values))
     return items

@@ -90,14 +90,20 @@ def test_compose_keeps_priority_and_drops_whole_items():
     assert templates.matches(next(r["text"] for r in templates.registered(("kn",)) if r["template_id"] == m.template_id), m.text)
 
 
+@pytest.mark.parametrize("amount,text", [(3590, "3,590"), (999, "999"), (1000, "1,000"), (125000, "1,25,000"),
+                                         (12345678, "1,23,45,678"), (2339.6, "2,340"), (0, "0")])
+def test_prices_are_grouped_the_indian_way(amount, text):
+    assert digest.rupees(amount) == text
+
+
 def test_a_price_range_is_quoted_only_when_it_says_something():
     row = {k: None for k in ("weather_kind", "threat", "irrigation_reason")}
     row.update(price_crop="onion", mandi_name="Hubli", mandi_district="DHARWAD", price=3590)
     ts = templates.load("en")
     narrow = digest._items({**row, "lo80": 3200, "hi80": 4000}, ts)
-    assert narrow == [("price", {"crop": "Onion", "mandi": "Hubli", "price": "3590", "lo": "3200", "hi": "4000"})]
+    assert narrow == [("price", {"crop": "Onion", "mandi": "Hubli", "price": "3,590", "lo": "3,200", "hi": "4,000"})]
     wide = digest._items({**row, "lo80": 1900, "hi80": 5600}, ts)
-    assert wide == [("price_only", {"crop": "Onion", "mandi": "Hubli", "price": "3590"})]
+    assert wide == [("price_only", {"crop": "Onion", "mandi": "Hubli", "price": "3,590"})]
     text = digest.compose("en", DAY, wide).text
     assert "too uncertain" in text and "1900" not in text
 
@@ -116,8 +122,8 @@ def test_queue_builds_digests_and_alerts_and_a_rerun_changes_nothing(lake_env):
     assert stats["inserted"] == 6 and stats["nothing_to_say"] == 1  # F7 has neither advice nor crop; F6 is deleted
 
     f2 = box[("F2", "digest")]
-    assert f2["text"] == "Hasiru Mitra 24/11: Maize: irrigate 12 mm. Maize at Mandya Rs2001/q, in 7 days Rs1901-2101."
-    assert (f2["encoding"], f2["segments"], f2["template_id"], f2["status"]) == ("GSM-7", 1, "HM-en-v2-D-IM", "queued")
+    assert f2["text"] == "Hasiru Mitra 24/11: Maize: irrigate 12 mm. Maize at Mandya Rs 2,001/qtl, in 7 days Rs 1,901-2,101."
+    assert (f2["encoding"], f2["segments"], f2["template_id"], f2["status"]) == ("GSM-7", 1, "HM-en-v3-D-IM", "queued")
     # scheduled for 09:00 IST of the day even though built earlier... and never in quiet hours
     assert f2["scheduled_at"] == dt.datetime(2026, 11, 24, 4, 0, tzinfo=dt.timezone.utc)
 
