@@ -226,6 +226,8 @@ def superset(port: int, workers: int) -> None:
 
     from dashboards.superset import provision as sp
 
+    signal.signal(signal.SIGTERM, _interrupt)  # a SIGTERM during set-up stops the server too (below)
+
     try:
         sp.first_start(progress=console.progress)
         proc = sp.start(port, workers)
@@ -240,7 +242,30 @@ def superset(port: int, workers: int) -> None:
         raise click.ClickException(str(e)) from None
     click.echo(f"Superset at {url}/superset/dashboard/list/ : admin (password in {sp.home() / 'admin_password'}), "
                f"analyst (password in {sp.home() / 'analyst_password'}). Ctrl-C stops it.")
+    serve_until_stopped(proc)
+
+
+def _interrupt(signum, _frame):
+    raise KeyboardInterrupt(f"signal {signum}")
+
+
+def serve_until_stopped(proc) -> int:
+    """Wait for a server started in its own process group; Ctrl-C or SIGTERM (a service manager, `kill`)
+    stops the whole group before this process exits, so no server is left running behind it."""
+    import signal
+
+    previous = signal.signal(signal.SIGTERM, _interrupt)
     try:
-        proc.wait()
+        return proc.wait()
     except KeyboardInterrupt:
-        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            os.killpg(proc.pid, signal.SIGTERM)
+        except ProcessLookupError:
+            pass
+        try:
+            return proc.wait(timeout=30)
+        except Exception:
+            os.killpg(proc.pid, signal.SIGKILL)
+            return proc.wait()
+    finally:
+        signal.signal(signal.SIGTERM, previous)

@@ -2,6 +2,7 @@ import datetime as dt
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -99,3 +100,23 @@ def test_errors_name_the_setting_or_value_at_fault(lake_env):
     assert r.returncode == 2 and "before 2024-01-01" in r.stderr and "Traceback" not in r.stderr
     r = hasiru("api-token", "--user-id", "U1", env={"HASIRU_API_SECRET": "s" * 40})
     assert r.returncode == 1 and "no API database published yet" in r.stderr and "hasiru publish" in r.stderr
+
+
+def test_a_stopped_server_command_stops_its_server():
+    """`hasiru superset` waits on a server in its own process group: a SIGTERM to the command (a service manager,
+    `kill`) stops that group too, instead of leaving the server running without its parent."""
+    import signal
+    import time
+
+    script = ("import subprocess, sys; sys.path.insert(0, %r)\n"
+              "from hasiru.cli_delivery import serve_until_stopped\n"
+              "server = subprocess.Popen(['sleep', '300'], start_new_session=True)\n"
+              "print(server.pid, flush=True)\n"
+              "serve_until_stopped(server)\n") % str(Path(__file__).resolve().parents[1])
+    command = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
+    server = int(command.stdout.readline())
+    time.sleep(1.0)  # the command is waiting on its server now
+    command.send_signal(signal.SIGTERM)
+    command.wait(30)
+    with pytest.raises(ProcessLookupError):
+        os.kill(server, 0)
