@@ -88,7 +88,8 @@ def ingest(sources: tuple[str, ...], day: dt.date | None) -> None:
 @click.option("--price-history-years", default=3, show_default=True, type=click.IntRange(0, 20),
               help="Years of daily mandi prices before the first day (what forecasts train and backtest on).")
 def run(farmers: int, days: int, seed: int, start_date: dt.date | None, fresh: bool, price_history_years: int) -> None:
-    """Build the demo world and run the whole pipeline through Dagster on the embedded engine."""
+    """Build the demo world and run the whole pipeline through Dagster (simulate, ingest, dbt, forecasts, advice,
+    SMS, publish) on the configured engine (HASIRU_ENGINE; embedded by default)."""
     s = settings()
     if fresh:
         for path in [s.landing_dir] + ([Path(s.lake_uri)] if s.lake_is_local else []):
@@ -168,7 +169,8 @@ def forecast(workers: int, cutoffs: int, step_days: int, models: str) -> None:
 
 @cli.command()
 def advise() -> None:
-    """Compute irrigation advice for every farm with a crop, for the observed days, into gold.farm_advisories."""
+    """Compute every farm's advice (irrigation, pest and disease risk, fertilizer, crop suitability) for the observed
+    days into gold.farm_advisories, and score past advice against what happened (gold.advisory_verification)."""
     from dagster_project import run_local
 
     summary = run_local.advise(console.progress)

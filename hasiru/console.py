@@ -33,6 +33,9 @@ def counts(mapping: dict, empty: str = "none") -> str:
         if isinstance(v, dict):
             return f"({counts(v, empty)})"
         return str(v)
+    if not isinstance(mapping, dict):
+        return str(mapping) if mapping else empty
+
     def key(k) -> str:
         return str(k) if str(k).isupper() else str(k).replace("_", " ")
     return "; ".join(f"{key(k)} {value(v)}" for k, v in mapping.items()) if mapping else empty

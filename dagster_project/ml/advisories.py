@@ -2,15 +2,17 @@
 
 import dagster as dg
 
-from hasiru.config import IST_TZ
 from dagster_project.lineage import deps
+from dagster_project.metadata import plain
+from hasiru.config import IST_TZ
 from ml.advisories.run import READS, VERIFY_READS, run, verify
 
 @dg.asset(key=["gold", "farm_advisories"], deps=deps(READS), group_name="ml", kinds={"delta"},
-          description="Irrigation advice per farm and day (FAO-56 water balance), with reason code, inputs and model version.")
+          description="Advice per farm and day: irrigation (FAO-56 water balance), pest and disease risk, fertilizer (Soil "
+                      "Health Card) and crop suitability, each with reason code, inputs and model version.")
 def farm_advisories(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
     summary = run(progress=context.log.info)
-    return dg.MaterializeResult(metadata={"rows": summary["rows"], "by_reason": str(summary["reasons"])})
+    return dg.MaterializeResult(metadata={"rows": summary["rows"], "by_reason": plain(summary["reasons"])})
 
 
 @dg.asset(key=["gold", "advisory_verification"],

@@ -4,8 +4,9 @@ import os
 
 import dagster as dg
 
-from hasiru.config import IST_TZ
 from dagster_project.lineage import deps
+from dagster_project.metadata import plain
+from hasiru.config import IST_TZ
 from ml.forecast.backtest import MODELS
 from ml.forecast.run import DEFAULT_CUTOFFS, DEFAULT_STEP_DAYS, READS, run
 
@@ -32,7 +33,7 @@ def price_forecasts(context: dg.AssetExecutionContext, config: ForecastConfig):
     summary = run(workers=config.workers, n_cutoffs=config.cutoffs, step_days=config.step_days, wanted=tuple(config.models),
                   progress=context.log.info)
     for t in TABLES:
-        yield dg.MaterializeResult(asset_key=["gold", t], metadata={k: str(v) for k, v in summary.items()})
+        yield dg.MaterializeResult(asset_key=["gold", t], metadata={k: plain(v) for k, v in summary.items()})
 
 
 weekly_forecast_job = dg.define_asset_job("weekly_price_forecasts", selection=dg.AssetSelection.assets(price_forecasts))
