@@ -6,7 +6,9 @@ production runs come from schedules and sensors."""
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import re
+import uuid
 from collections.abc import Callable
 
 import dagster as dg
@@ -21,6 +23,31 @@ class PipelineFailed(RuntimeError):
     pass
 
 
+class _StepLines(logging.Handler):
+    """What the steps log (context.log.info: files loaded, tables exported, checks run) as the CLI's progress
+    lines, so a long run is never silent; Dagster's own event lines (step started, output handled) stay out."""
+
+    def __init__(self, progress: Callable[[str], None]):
+        super().__init__(logging.INFO)
+        self.progress = progress
+
+    def emit(self, record: logging.LogRecord) -> None:
+        meta = getattr(record, "dagster_meta", None)
+        if not meta or meta.get("dagster_event") is not None:
+            return
+        self.progress(f"  {meta.get('step_key') or meta.get('job_name')}: {meta.get('orig_message')}")
+
+
+def _step_lines_logger(progress: Callable[[str], None]) -> dg.LoggerDefinition:
+    @dg.logger
+    def step_lines(_init_context) -> logging.Logger:
+        log = logging.getLogger(f"hasiru.steps.{uuid.uuid4().hex}")
+        log.handlers, log.propagate = [_StepLines(progress)], False
+        log.setLevel(logging.INFO)
+        return log
+    return step_lines
+
+
 def run_job(name: str, assets: list, what: str, progress: Callable[[str], None], *, trigger: str,
             tags: dict[str, str] | None = None, run_config: dict | None = None, partition_key: str | None = None,
             resources: dict | None = None) -> dg.ExecuteInProcessResult:
@@ -29,9 +56,12 @@ def run_job(name: str, assets: list, what: str, progress: Callable[[str], None],
     recovery: it prepares DAGSTER_HOME and clears what a killed earlier run left (half-built files, a dbt still
     running, runs left STARTED and their pool slots)."""
     recover(progress)
-    defs = dg.Definitions(jobs=[dg.define_asset_job(name=name)], assets=assets, resources=resources)
+    loggers = {"console": dg.colored_console_logger, "step_lines": _step_lines_logger(progress)}
+    defs = dg.Definitions(jobs=[dg.define_asset_job(name=name)], assets=assets, resources=resources, loggers=loggers)
     job = defs.resolve_job_def(name)
-    result = job.execute_in_process(run_config=run_config or QUIET, instance=dg.DagsterInstance.get(), raise_on_error=False,
+    config = dict(run_config or QUIET)
+    config["loggers"] = {**QUIET["loggers"], **config.get("loggers", {}), "step_lines": {}}
+    result = job.execute_in_process(run_config=config, instance=dg.DagsterInstance.get(), raise_on_error=False,
                                     partition_key=partition_key, tags={**run_tags(), "hasiru/trigger": trigger, **(tags or {})})
     _report(result, what, progress)
     return result

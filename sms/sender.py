@@ -10,6 +10,7 @@ MAX_ATTEMPTS, after which the message is `failed`; a 4xx is `rejected` at once, 
 
 from __future__ import annotations
 
+from hasiru import console
 import datetime as dt
 import time
 from collections.abc import Callable
@@ -87,7 +88,7 @@ def send_due(gateway: Gateway, now: dt.datetime | None = None, limit: int | None
             _write(updated)
             for u in updated:
                 counts[u["status"]] += 1
-            progress(f"sms: {start + len(chunk):,}/{len(rows):,} handled {counts}")
+            progress(f"sms: {start + len(chunk):,}/{len(rows):,} handled; {console.counts(dict(counts))}")
     return counts
 
 
@@ -110,5 +111,5 @@ def poll_receipts(gateway: Gateway, now: dt.datetime | None = None, workers: int
             updated.append({**row, "status": receipt.status, "status_reason": receipt.reason, "updated_at": now,
                             "delivered_at": now if receipt.status == "delivered" else None})
     _write(updated)
-    progress(f"sms receipts: {counts}")
+    progress(f"sms receipts: {console.counts(dict(counts))}")
     return counts

@@ -30,6 +30,10 @@ def test_run_smoke_on_a_tiny_world(lake_env):
     assert "leaked semaphore" not in r.stderr
     assert "Warning" not in r.stderr, [ln for ln in r.stderr.splitlines() if "Warning" in ln][:3]  # nothing to act on
     assert "\x1b[" not in r.stdout  # dbt's colours only on a terminal
+    # the steps say what they do while the run goes (not minutes of silence): loads, advice, SMS, the API build
+    for step_line in ("ingest_app: app 2026-11-01:", "gold__farm_advisories: advisories:", "delivery__sms_outbox: sms",
+                      "serving__hasiru_serving_db: api: api_farms"):
+        assert step_line in r.stderr, step_line
     for name in ("bronze.sensor_readings", "bronze.mandi_prices", "bronze.app_farmers", "ops.load_log",
                  "silver.sensors__readings", "gold.fct_sensor_daily", "gold.mart_data_quality"):
         line = next(ln for ln in r.stdout.splitlines() if ln.startswith(name + " "))

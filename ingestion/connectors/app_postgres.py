@@ -26,6 +26,7 @@ import pyarrow as pa
 import psycopg
 from psycopg import sql
 
+from hasiru import console
 from hasiru.config import env, env_int
 from ingestion import landing
 from ingestion.connectors import SourceUnavailable, watermarks
@@ -102,7 +103,7 @@ class AppPostgres:
                     for rel in files:
                         if rel.rsplit("/", 1)[-1].removesuffix(".csv").split("__", 1)[0] == table:
                             counts[table] = counts.get(table, 0) + self.load_csv(con, table, landing.read(rel))
-        progress(f"app PostgreSQL loaded: {counts}")
+        progress(f"app PostgreSQL loaded: {console.counts(counts)}")
         return counts
 
     # --- schema drift -----------------------------------------------------------------------------
@@ -221,5 +222,5 @@ class AppPostgres:
                     w.writerow([f"{table}:{k}", table, k, now.isoformat()])
             landing.write(SOURCE, landing.day_of(now), f"deleted_keys__{now:%Y%m%dT%H%M%S%f}.csv", buf.getvalue().encode())
         counts = {t: len(k) for t, k in found.items()}
-        progress(f"app key reconciliation: {sum(counts.values())} hard-deleted keys {counts}")
+        progress(f"app key reconciliation: {sum(counts.values())} hard-deleted keys; {console.counts(counts)}")
         return counts

@@ -8,6 +8,7 @@ from collections.abc import Callable
 import pandas as pd
 import pyarrow as pa
 
+from hasiru import console
 from hasiru.reference import district_climate
 from lake import delta_io
 from lake.catalog import table
@@ -123,7 +124,7 @@ def run(days: list[dt.date] | None = None, now: dt.datetime | None = None,
     spec = table("gold.farm_advisories")
     delta_io.merge(spec, pa.Table.from_pandas(adv[spec.schema.names], schema=spec.schema, preserve_index=False))
     counts = adv.groupby("reason_code").size().to_dict()
-    progress(f"advisories: {len(adv):,} rows {counts}")
+    progress(f"advisories: {len(adv):,} rows; {console.counts(counts)}")
     return {"rows": len(adv), "reasons": counts}
 
 

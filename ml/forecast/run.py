@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from hasiru import console
 from hasiru import engine as engines
 from lake import delta_io
 from lake.catalog import table
@@ -87,7 +88,7 @@ def run(workers: int = 1, n_cutoffs: int = DEFAULT_CUTOFFS, step_days: int = DEF
                   progress=progress)
     rules = ev.rules["rule"].fillna("model").value_counts().to_dict()
     if ev.forecasts.empty:
-        progress(f"no series has the history a forecast needs (rules: {rules}): nothing written")
+        progress(f"no series has the history a forecast needs (rules: {console.counts(rules)}): nothing written")
         return {"series": int(series["series_id"].nunique()), "forecast_rows": 0, "champions": {}, "promoted": {},
                 "rules": rules}
     models_run = tuple(m for m in dict.fromkeys(("naive",) + tuple(wanted)))
@@ -134,8 +135,8 @@ def run(workers: int = 1, n_cutoffs: int = DEFAULT_CUTOFFS, step_days: int = DEF
     delta_io.merge(table("gold.price_forecast_models"), _arrow(registry, "gold.price_forecast_models"))
     delta_io.replace_all(table("gold.price_forecast_vs_actual"), forecast_vs_actual(series))
     used = [m for m, ok in promoted.items() if ok]
-    progress(f"forecasts: {len(fc):,} rows; champions: {champs['champion_model'].value_counts().to_dict()}; "
-             f"models used: {used}; series rules: {rules}")
+    progress(f"forecasts: {len(fc):,} rows; champions: {console.counts(champs['champion_model'].value_counts().to_dict())}; "
+             f"models used: {', '.join(used) or 'none'}; series rules: {console.counts(rules)}")
     h30 = summary[summary["window"] == "h1_30"].set_index("model")
     return {"series": int(series["series_id"].nunique()), "forecast_rows": len(fc), "slips_dropped": slips,
             "promoted": promoted, "rules": rules, "backtest_cutoffs": len(ev.origins) - 1,
