@@ -91,6 +91,7 @@ def _district_kn(district: str) -> str | None:
     return _lgd().district_kn.get(district.upper()) or None
 
 
+@functools.lru_cache(maxsize=None)
 def block_place(district: str, block: str, language: str) -> str:
     """A block as an SMS names it. Kannada: the Local Government Directory's Kannada name of the taluk of that
     name in that district, else of the district (reference/karnataka_admin_names.csv; never a Latin name
@@ -104,13 +105,19 @@ def block_place(district: str, block: str, language: str) -> str:
     return _title(block)
 
 
+@functools.lru_cache(maxsize=1)
+def _mandi_aliases() -> dict[str, dict[str, str]]:
+    return {a["mandi_name"]: a for a in rows("mandi_lgd_places.csv")}
+
+
+@functools.lru_cache(maxsize=None)  # a digest batch asks once per farmer, for a few hundred mandis
 def mandi_place(mandi_name: str, district: str, language: str) -> str:
     """A mandi as an SMS names it: its town as the Local Government Directory spells it (the taluk of that
     name, through reference/mandi_lgd_places.csv for Agmarknet's old spellings: Belgaum is Belagavi), in
     Kannada for Kannada readers, else the mandi's district in Kannada; in English and Hindi the modern
     English name where LGD has the town, else Agmarknet's."""
     lgd = _lgd()
-    alias = next((a for a in rows("mandi_lgd_places.csv") if a["mandi_name"] == mandi_name), None)
+    alias = _mandi_aliases().get(mandi_name)
     english, kn = None, None
     if alias and alias["lgd_level"] == "district":
         english, kn = alias["lgd_name_en"], lgd.district_kn.get(alias["lgd_name_en"].upper())

@@ -182,38 +182,49 @@ def dataset(spec: TableSpec):
     return dt_.to_pyarrow_dataset()
 
 
+def _local_parquet(dt_: DeltaTable | None) -> tuple[list[str], bool] | None:
+    """On a local lake, the Parquet files of the table's current version (our tables have no deletion
+    vectors) and whether they are hive-partitioned; None on object storage or for a table not written yet."""
+    if dt_ is None or not settings().lake_is_local:
+        return None
+    return [f.removeprefix("file://") for f in dt_.file_uris()], bool(dt_.metadata().partition_columns)
+
+
+def _relation(spec: TableSpec, dt_: DeltaTable | None, con):
+    if dt_ is None:
+        if spec.schema is None:
+            raise MissingTable(spec.name)
+        return con.from_arrow(spec.schema.empty_table())
+    local = _local_parquet(dt_)
+    if local is None:
+        return con.from_arrow(dt_.to_pyarrow_dataset())
+    files, hive = local
+    if not files:
+        return con.from_arrow(dt_.to_pyarrow_dataset().schema.empty_table())
+    return con.read_parquet(files, hive_partitioning=hive)
+
+
 def create_in(spec: TableSpec, con, relation: str) -> None:
     """The table as `relation` ("schema"."name") in `con`'s database, for other connections to read (a
     relation from duckdb_relation lives only in its connection): on a local lake a view of the current
     version's Parquet files (no copy), else a copy."""
     dt_ = _open(spec)
-    files = dt_.file_uris() if dt_ is not None and settings().lake_is_local else []
-    if files:
-        listed = ", ".join("'" + f.removeprefix("file://").replace("'", "''") + "'" for f in files)
-        hive = "true" if dt_.metadata().partition_columns else "false"
-        con.execute(f"create view {relation} as select * from read_parquet([{listed}], hive_partitioning = {hive})")
+    local = _local_parquet(dt_)
+    if local and local[0]:
+        listed = ", ".join("'" + f.replace("'", "''") + "'" for f in local[0])
+        con.execute(f"create view {relation} as select * from read_parquet([{listed}], hive_partitioning = {str(local[1]).lower()})")
     else:
-        duckdb_relation(spec, con).create(relation)
+        _relation(spec, dt_, con).create(relation)
 
 
 def duckdb_relation(spec: TableSpec, con):
     """A DuckDB relation over the table, read in place (no copy).
 
     On a local lake DuckDB reads the Parquet files of the table's current version itself (the Delta
-    log's file list; our tables have no deletion vectors), with its own filter pushdown: through an
-    Arrow dataset, DuckDB 2.0 pushes string filters down as string_view literals that pyarrow cannot
-    compare (duckdb-python issue 187). On object storage (no httpfs extension here) the Arrow dataset."""
-    dt_ = _open(spec)
-    if dt_ is None:
-        if spec.schema is None:
-            raise MissingTable(spec.name)
-        return con.from_arrow(spec.schema.empty_table())
-    if settings().lake_is_local:
-        files = dt_.file_uris()
-        if not files:
-            return con.from_arrow(dt_.to_pyarrow_dataset().schema.empty_table())
-        return con.read_parquet([f.removeprefix("file://") for f in files], hive_partitioning=bool(dt_.metadata().partition_columns))
-    return con.from_arrow(dt_.to_pyarrow_dataset())
+    log's file list), with its own filter pushdown: through an Arrow dataset, DuckDB 2.0 pushes string
+    filters down as string_view literals that pyarrow cannot compare (duckdb-python issue 187). On object
+    storage (no httpfs extension here) the Arrow dataset."""
+    return _relation(spec, _open(spec), con)
 
 
 def row_count(spec: TableSpec) -> int:
