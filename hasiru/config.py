@@ -53,6 +53,8 @@ VARIABLES: dict[str, tuple[str | None, str]] = {
     "HASIRU_SPARK_LOG_LEVEL": ("ERROR", "Spark's log level"),
     "HASIRU_SPARK_JARS_DIR": (None, "where set-up puts Delta's jars (.venv/share/hasiru/spark-jars)"),
     "HASIRU_MAVEN_URL": (None, "where set-up fetches Spark's jars (Maven Central)"),
+    "HASIRU_API_DOCS_DIR": (None, "where set-up puts Swagger UI and ReDoc for the API's /docs (.venv/share/hasiru/api-docs)"),
+    "HASIRU_NPM_URL": (None, "where set-up fetches Swagger UI and ReDoc (the npm registry)"),
     # connectors (README, "Connectors")
     "HASIRU_INFLUX_URL": (None, "InfluxDB 1.x HTTP API"),
     "HASIRU_INFLUX_DB": ("sensors", "InfluxDB database"),

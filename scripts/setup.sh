@@ -12,7 +12,7 @@ UV_VERSION=0.13.8
 STAMP=.venv/.hasiru-setup
 fingerprint() {
   { cat requirements.lock dashboards/superset/requirements.lock pyproject.toml scripts/setup.sh lake/tables.py \
-        dbt/dbt_project.yml spark_jobs/jars.py
+        dbt/dbt_project.yml spark_jobs/jars.py serving/api/docs_assets.py
     find dbt/models dbt/macros sms/templates -type f -print0 | sort -z | xargs -0 cat
     command -v java "$PY" || true; } | sha256sum | cut -d' ' -f1
 }
@@ -45,6 +45,8 @@ echo "setup: installing locked dependencies (requirements.lock)"
 .venv/bin/uv pip install -q --python .venv/bin/python --no-deps -e .
 echo "setup: Delta Lake's jars for Spark (pinned, verified; later Spark starts need no network)"
 .venv/bin/python -m spark_jobs.jars
+echo "setup: Swagger UI and ReDoc for the API's /docs and /redoc (pinned, verified; served without a CDN)"
+.venv/bin/python -m serving.api.docs_assets
 echo "setup: Superset in its own virtualenv (.venv-superset, dashboards/superset/requirements.lock)"
 [ -x .venv-superset/bin/python ] || "$PY" -m venv .venv-superset
 .venv/bin/uv pip sync -q --python .venv-superset/bin/python dashboards/superset/requirements.lock

@@ -9,13 +9,12 @@ adding Ivy's older copies beside them would put two versions of a class on one c
 
 from __future__ import annotations
 
-import hashlib
 import sys
-import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
 from hasiru.config import env
+from hasiru.downloads import DownloadRefused, fetch_verified
 
 MAVEN_URL = "https://repo1.maven.org/maven2"
 
@@ -50,32 +49,14 @@ def jars_dir() -> Path:
     return Path(env("HASIRU_SPARK_JARS_DIR") or Path(sys.prefix) / "share" / "hasiru" / "spark-jars")
 
 
-def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
 def provision(repo: str | None = None, log=print) -> list[Path]:
     """Download any missing or damaged jar; a second run checks the digests and downloads nothing."""
     repo = repo or env("HASIRU_MAVEN_URL", MAVEN_URL)
-    target = jars_dir()
-    target.mkdir(parents=True, exist_ok=True)
-    paths = []
-    for jar in DELTA_JARS:
-        path = target / jar.file_name
-        if not (path.exists() and _sha256(path) == jar.sha256):
-            url = jar.url(repo)
-            log(f"spark jars: fetching {url}")
-            tmp = path.with_suffix(".part")
-            with urllib.request.urlopen(url, timeout=120) as resp, open(tmp, "wb") as out:
-                while chunk := resp.read(1 << 20):
-                    out.write(chunk)
-            got = _sha256(tmp)
-            if got != jar.sha256:
-                tmp.unlink()
-                raise JarsMissing(f"{url}: SHA-256 {got} is not the pinned {jar.sha256}; not installed")
-            tmp.replace(path)
-        paths.append(path)
-    return paths
+    try:
+        return [fetch_verified(jar.url(repo), jars_dir() / jar.file_name, jar.sha256, log=lambda m: log(f"spark jars: {m}"))
+                for jar in DELTA_JARS]
+    except DownloadRefused as e:
+        raise JarsMissing(str(e)) from None
 
 
 def installed() -> list[Path]:

@@ -140,6 +140,29 @@ def chromium_driver(width: int = 1400, height: int = 1000):
     return webdriver.Chrome(service=Service(shutil.which("chromedriver")), options=opts)
 
 
+SCREENSHOTS = Path(__file__).resolve().parents[1] / "build" / "screenshots"
+
+
+def screenshot(driver, name: str) -> Path:
+    """Save what the browser shows as build/screenshots/<name>.png (kept after the run, for people to look at)."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    shot = SCREENSHOTS / f"{name}.png"
+    driver.save_screenshot(str(shot))
+    assert shot.stat().st_size > 10_000, f"{shot} is nearly empty: a blank page?"
+    return shot
+
+
+def foreign_fetches(driver, origin: str) -> list[str]:
+    """What the page fetched, or tried to, from anywhere but `origin` (a CDN, a font host, telemetry) and the
+    browser did not block by the page's Content-Security-Policy. Reads (and so empties) the browser's log."""
+    fetched = driver.execute_script("return performance.getEntriesByType('resource').map(e => e.name)")
+    log = [e["message"] for e in driver.get_log("browser")]
+    tried = {n for n in fetched if not n.startswith((origin, "data:", "blob:"))}
+    tried |= {m.split(" ")[0] for m in log if "ERR_NAME_NOT_RESOLVED" in m or "ERR_CONNECTION" in m}
+    blocked = " ".join(m for m in log if "Content Security Policy" in m)
+    return sorted(n for n in tried if not (n in blocked and "has been blocked" in blocked))
+
+
 def send_json(handler, status: int, body: dict | bytes) -> None:
     """Answer an http.server request as the test doubles' APIs do: JSON (or raw bytes) with its length.
     A client that already gave up (a timeout under test) is not an error of the double."""

@@ -290,3 +290,76 @@ def test_no_phone_number_reaches_the_api_database(published):
         assert not [c for c in columns if "phone" in c[1].lower()]
         texts = " ".join(str(r) for t in {c[0] for c in columns} for r in con.sql(f'select * from "{t}"').fetchall())
     assert "+9198000000" not in texts and "9800000001" not in texts
+
+
+def test_the_spec_declares_its_bearer_scheme_on_every_data_route(client):
+    spec = client.get("/openapi.json").json()
+    assert spec["components"]["securitySchemes"]["token"] == {
+        "type": "http", "scheme": "bearer", "bearerFormat": "JWT", "description": "A token from `hasiru api-token --user-id <user>`"}
+    for path, ops in spec["paths"].items():
+        for op in ops.values():
+            assert (op.get("security") == [{"token": []}]) == path.startswith("/v1/"), path
+    # the scheme in the spec is the one the server checks: the docs' Authorize sends exactly this header
+    assert client.get(ROUTES["forecast"], headers=as_user("U1")).status_code == 200
+    assert client.get(ROUTES["forecast"], headers={"Authorization": "Basic dTE6cA=="}).json()["error"]["code"] == "unauthenticated"
+
+
+def test_docs_without_their_assets_say_how_to_install_them(published, monkeypatch, tmp_path):
+    monkeypatch.setenv("HASIRU_API_DOCS_DIR", str(tmp_path / "none"))
+    resp = TestClient(create_app(published, SECRET)).get("/docs")
+    assert resp.status_code == 503 and resp.json()["error"]["code"] == "docs_not_installed"
+    assert "scripts/setup.sh" in resp.json()["error"]["message"]
+
+
+@pytest.mark.slow
+def test_docs_and_redoc_load_offline_and_authorize_works(published):
+    """/docs and /redoc in headless Chromium from the server's own files (nothing from a CDN), and a call made
+    through Swagger UI's Authorize with a real token answers 200."""
+    import uvicorn
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as ec
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    from tests.servers import chromium_driver, foreign_fetches, free_port, screenshot
+
+    port = free_port()
+    server = uvicorn.Server(uvicorn.Config(create_app(published, SECRET), host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    origin = f"http://127.0.0.1:{port}"
+    driver = None
+    try:
+        wait_http(f"{origin}/healthz")
+        driver = chromium_driver()
+        wait = WebDriverWait(driver, 60)
+        driver.get(f"{origin}/docs")
+        wait.until(ec.presence_of_element_located((By.CSS_SELECTOR, ".opblock")))
+        body = driver.find_element(By.TAG_NAME, "body").text
+        assert "Hasiru Mitra serving API" in body and "/v1/forecasts" in body
+        driver.find_element(By.CSS_SELECTOR, "button.authorize").click()
+        field = wait.until(ec.presence_of_element_located((By.CSS_SELECTOR, ".auth-container input")))
+        field.send_keys(tokens.issue("U1", SECRET))
+        driver.find_element(By.CSS_SELECTOR, ".auth-btn-wrapper button.authorize").click()
+        driver.find_element(By.CSS_SELECTOR, "button.btn-done").click()
+        # the farmer's own farm, through the page: Try it out, fill the path, Execute
+        op = driver.find_element(By.CSS_SELECTOR, "#operations-advisories-farm_advisories_v1_farms__farm_id__advisories_get")
+        op.find_element(By.CSS_SELECTOR, ".opblock-summary").click()
+        wait.until(lambda d: op.find_elements(By.CSS_SELECTOR, "button.try-out__btn"))[0].click()
+        op.find_element(By.CSS_SELECTOR, "input[placeholder='farm_id']").send_keys("FA1")
+        op.find_element(By.CSS_SELECTOR, "button.execute").click()
+        status = wait.until(lambda d: op.find_elements(By.CSS_SELECTOR, ".live-responses-table tbody .response-col_status"))
+        assert status[0].text.strip().startswith("200"), op.text[:800]
+        assert '"farm_id": "FA1"' in op.find_element(By.CSS_SELECTOR, ".live-responses-table tbody").text
+        driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", status[0])
+        screenshot(driver, "api-docs")
+        assert not foreign_fetches(driver, origin)
+        driver.get(f"{origin}/redoc")
+        wait.until(ec.presence_of_element_located((By.CSS_SELECTOR, "[data-section-id], .api-content")))
+        wait.until(lambda d: "The latest advisory of each type for a farm" in d.find_element(By.TAG_NAME, "body").text)
+        screenshot(driver, "api-redoc")
+        assert not foreign_fetches(driver, origin)
+    finally:
+        if driver:
+            driver.quit()
+        server.should_exit = True
+        thread.join(10)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.servers import chromium_driver, free_port
+from tests.servers import chromium_driver, foreign_fetches, free_port, screenshot
 
 ROOT = Path(__file__).resolve().parents[1]
 pytestmark = pytest.mark.slow
@@ -123,19 +123,14 @@ def test_each_dashboard_renders_in_headless_chromium_without_chart_errors(supers
             deadline = time.monotonic() + 60  # charts load asynchronously: wait for all to leave their loading state
             while time.monotonic() < deadline and driver.find_elements(By.CSS_SELECTOR, "[data-test='loading-indicator'], .loading"):
                 time.sleep(0.5)
-            shot = tmp_path / f"{slug}.png"
-            driver.save_screenshot(str(shot))
-            assert shot.stat().st_size > 10_000
+            screenshot(driver, f"superset-{slug}")
             errors = driver.find_elements(By.CSS_SELECTOR, "[data-test='error-alert'], .alert-danger, [role='alert'].ant-alert-error")
             assert not errors, (slug, [e.text for e in errors])
             body = driver.find_element(By.TAG_NAME, "body").text
             assert "Unexpected error" not in body and "Error:" not in body, slug
             # nothing is fetched from another host: Superset 6.1's frontend still asks for its telemetry pixel
             # (apachesuperset.gateway.scarf.sh) despite SCARF_ANALYTICS = False; the browser blocks it (CSP)
-            fetched = driver.execute_script("return performance.getEntriesByType('resource').map(e => e.name)")
-            foreign = [n for n in fetched if not n.startswith((url, "data:", "blob:"))]
-            blocked = " ".join(e["message"] for e in driver.get_log("browser") if "Content Security Policy" in e["message"])
-            assert all(n in blocked and "has been blocked" in blocked for n in foreign), (slug, foreign, blocked[:500])
+            assert not foreign_fetches(driver, url), slug
     finally:
         driver.quit()
 

@@ -17,15 +17,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated
 
-from fastapi import Depends, FastAPI, Header, Path as PathParam, Query, Request
+from fastapi import Depends, FastAPI, Path as PathParam, Query, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
+from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from fastapi.staticfiles import StaticFiles
 
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from hasiru.config import env_int
-from serving.api import tokens
+from serving.api import docs_assets, tokens
 from serving.api.db import NotPublished, ServingDB, Version
 from serving.limits import Budget
 
@@ -183,10 +186,13 @@ def create_app(db_path: Path, secret: bytes | list[bytes], *, rate_per_token: in
     """`secret`: the signing key, or [signing key, previous key] while tokens of a rotated key are still out."""
     db = ServingDB(db_path)
     per_token, per_address = Budget(rate_per_token), Budget(rate_per_address)
-    app = FastAPI(title="Hasiru Mitra serving API", version="1",
+    app = FastAPI(title="Hasiru Mitra serving API", version="1", docs_url=None, redoc_url=None,
                   description="Advisories, price forecasts, mandi prices, FPO summaries and SMS digests for the "
                               "platform's services. Authenticate with `Authorization: Bearer <token>` "
-                              "(`hasiru api-token --user-id ...`).")
+                              "(`hasiru api-token --user-id ...`; in /docs: Authorize, then paste the token).")
+    # OpenAPI's bearer scheme, so /docs can send the token; auto_error=False: our own 401 body says what is wrong
+    bearer = HTTPBearer(auto_error=False, scheme_name="token", bearerFormat="JWT",
+                        description="A token from `hasiru api-token --user-id <user>`")
 
     def current() -> Version:
         try:
@@ -207,10 +213,10 @@ def create_app(db_path: Path, secret: bytes | list[bytes], *, rate_per_token: in
             raise ApiError(429, "rate_limited", f"too many requests {what}; retry in {wait} s", retry_after=wait)
 
     async def authenticate(request: Request,
-                           authorization: Annotated[str | None, Header(description="Bearer <token>")] = None) -> Call:
+                           credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]) -> Call:
         limit(per_address, request.client.host if request.client else "?", "from this address")
-        scheme, _, token = (authorization or "").strip().partition(" ")
-        if scheme.lower() != "bearer" or not token.strip():
+        token = credentials.credentials if credentials else ""
+        if not token.strip():
             raise ApiError(401, "unauthenticated", "send Authorization: Bearer <token>")
         limit(per_token, hashlib.sha256(token.strip().encode()).hexdigest(), "with this token")
         try:
@@ -253,6 +259,33 @@ def create_app(db_path: Path, secret: bytes | list[bytes], *, rate_per_token: in
     @app.exception_handler(StarletteHTTPException)
     async def http_error(_: Request, e: StarletteHTTPException):
         return JSONResponse({"error": {"code": "http_" + str(e.status_code), "message": str(e.detail)}}, status_code=e.status_code)
+
+    docs = docs_assets.assets_dir()
+    if docs_assets.missing() is None:
+        app.mount("/docs-assets", StaticFiles(directory=docs), name="docs-assets")
+
+    def docs_page(render) -> HTMLResponse:
+        if (problem := docs_assets.missing()) is not None:
+            raise ApiError(503, "docs_not_installed", problem)
+        page = render()
+        # this server's files only: ReDoc's footer logo would come from cdn.redoc.ly (unreachable offline)
+        page.headers["Content-Security-Policy"] = docs_assets.CSP
+        return page
+
+    @app.get("/docs", include_in_schema=False)
+    async def swagger_ui() -> HTMLResponse:
+        return docs_page(lambda: get_swagger_ui_html(
+            openapi_url=app.openapi_url, title=f"{app.title} - Swagger UI",
+            swagger_js_url=f"/docs-assets/swagger-ui-dist/{docs_assets.SWAGGER_JS}",
+            swagger_css_url=f"/docs-assets/swagger-ui-dist/{docs_assets.SWAGGER_CSS}",
+            swagger_favicon_url=f"/docs-assets/swagger-ui-dist/{docs_assets.FAVICON}",
+            swagger_ui_parameters={"persistAuthorization": False, "tryItOutEnabled": False}))
+
+    @app.get("/redoc", include_in_schema=False)
+    async def redoc() -> HTMLResponse:
+        return docs_page(lambda: get_redoc_html(
+            openapi_url=app.openapi_url, title=f"{app.title} - ReDoc", redoc_js_url=f"/docs-assets/redoc/{docs_assets.REDOC_JS}",
+            redoc_favicon_url=f"/docs-assets/swagger-ui-dist/{docs_assets.FAVICON}", with_google_fonts=False))
 
     @app.get("/healthz", tags=["meta"], summary="Liveness and the published version (no authentication)")
     async def healthz() -> dict:
