@@ -89,7 +89,7 @@ def fpo_app(farmers: int, members: int) -> None:
           f"{floor * 1000:.0f} ms):")
     print(f"{'page':15} {'seconds':>8} {'ratio floor/page':>17}")
     for page in ("overview", "members", "prices", "alerts", "certification", "sms"):
-        at.sidebar.radio(key="page").set_value(page)
+        at.switch_page(f"views/{page}.py")  # as its sidebar link (st.navigation) opens it
         at.run()
         assert not at.exception, at.exception
         t = median_time(lambda: at.run())

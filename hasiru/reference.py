@@ -91,6 +91,12 @@ def _district_kn(district: str) -> str | None:
     return _lgd().district_kn.get(district.upper()) or None
 
 
+def district_name(district: str, language: str) -> str:
+    """A district as a reader of `language` writes it: LGD's Kannada name for Kannada, else LGD's English one
+    (MANDYA -> Mandya); a district LGD does not know keeps its own name."""
+    return (_district_kn(district) if language == "kn" else None) or _title(district)
+
+
 @functools.lru_cache(maxsize=None)
 def block_place(district: str, block: str, language: str) -> str:
     """A block as an SMS names it. Kannada: the Local Government Directory's Kannada name of the taluk of that

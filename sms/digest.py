@@ -29,6 +29,7 @@ import pyarrow as pa
 
 from hasiru import console
 from hasiru.config import IST
+from hasiru.numbers import grouped
 from lake import delta_io
 from lake.tables import SMS_DND, SMS_OUTBOX
 from sms import segments, templates
@@ -78,11 +79,7 @@ def short(text: str, limit: int = templates.MAX_VAR_CHARS) -> str:
 
 def rupees(amount: float) -> str:
     """Whole rupees grouped the Indian way, as farmers read prices: 3590 -> 3,590; 125000 -> 1,25,000."""
-    digits = str(round(amount))
-    sign, digits = ("-", digits[1:]) if digits.startswith("-") else ("", digits)
-    head, tail = digits[:-3], digits[-3:]
-    groups = [head[max(0, i - 2):i] for i in range(len(head), 0, -2)][::-1]
-    return sign + ",".join(groups + [tail]) if head else sign + tail
+    return grouped(amount)
 
 
 def _date_var(d: dt.date) -> str:

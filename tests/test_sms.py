@@ -96,6 +96,14 @@ def test_prices_are_grouped_the_indian_way(amount, text):
     assert digest.rupees(amount) == text
 
 
+@pytest.mark.parametrize("amount,decimals,text", [(1234567.25, 2, "12,34,567.25"), (-125000.04, 1, "-1,25,000.0"),
+                                                  (999.95, 1, "1,000.0"), (0.5, 1, "0.5")])
+def test_fractions_keep_their_decimals_after_the_indian_grouping(amount, decimals, text):
+    from hasiru.numbers import grouped
+
+    assert grouped(amount, decimals) == text
+
+
 def test_a_price_range_is_quoted_only_when_it_says_something():
     row = {k: None for k in ("weather_kind", "threat", "irrigation_reason")}
     row.update(price_crop="onion", mandi_name="Hubli", mandi_district="DHARWAD", price=3590)

@@ -42,7 +42,15 @@ def members(v: Version, fpo_id: str) -> pd.DataFrame:
 
 
 def farm_points(v: Version, fpo_id: str) -> pd.DataFrame:
-    return v.frame("select farm_id, lat, lon, area_acres from api_farms where fpo_id = ? and lat is not null", [fpo_id])
+    """The FPO's farms with a location, their current crop, and their sensors' most urgent status (null: no sensor)."""
+    return v.frame("""
+        with sensors as (
+            select farm_id, arg_min(status, list_position(['stuck', 'spiking', 'stale', 'battery_low', 'very_dry', 'ok'],
+                                                          status)) as sensor_status
+            from api_sensor_status group by farm_id)
+        select f.farm_id, f.lat, f.lon, f.area_acres, c.crop, s.sensor_status
+        from api_farms as f left join api_farm_crops as c using (farm_id) left join sensors as s using (farm_id)
+        where f.fpo_id = ? and f.lat is not null order by f.farm_id""", [fpo_id])
 
 
 def commodities(v: Version, fpo_id: str) -> list[str]:
@@ -85,7 +93,7 @@ def advice_verification(v: Version, fpo_id: str) -> pd.DataFrame:
     """How right the platform's advice was in the districts of the FPO's farms, over all weeks."""
     return v.frame("""
         with districts as (select distinct district from api_farms where fpo_id = ?)
-        select "check", sum(advised) as advised, sum(hits) as hits, sum(events) as events,
+        select "check", sum(advised)::bigint as advised, sum(hits)::bigint as hits, sum(events)::bigint as events,
                round(100.0 * sum(hits) / nullif(sum(advised), 0)) as precision_pct,
                round(100.0 * sum(hits) / nullif(sum(events), 0)) as recall_pct, round(avg(mae_mm), 1) as mae_mm
         from api_advisory_verification join districts using (district)
@@ -96,7 +104,7 @@ def advice_verification(v: Version, fpo_id: str) -> pd.DataFrame:
 
 def sensor_alerts(v: Version, fpo_id: str) -> pd.DataFrame:
     return v.frame("""
-        select m.name, s.farm_id, s.sensor_id, s.status, s.last_reading_at, s.soil_moisture_vwc_pct, s.battery_v
+        select m.name, s.farm_id, s.sensor_id, s.status, s.last_reading_at, s.soil_moisture_vwc_pct, s.battery_v, f.lat, f.lon
         from api_sensor_status as s join api_farms as f using (farm_id) join api_farmers as m using (farmer_id)
         where f.fpo_id = ? and s.status <> 'ok' order by s.status, m.name""", [fpo_id])
 

@@ -29,6 +29,7 @@ AGRONOMY: dict[str, tuple[float, float, float]] = {
 }
 REGIONS = ("coastal", "malnad", "north", "south")
 SOILS = ("black_cotton", "alluvial", "laterite", "red_loam", "red_sandy")
+REASONS = ("TOP_CROPS_FOR_SEASON", "NO_SUITABLE_CROP")
 FEATURES = ["region", "soil", "irrigated", "ph", "organic_carbon_pct", "season"]
 
 
@@ -86,7 +87,7 @@ def advise(model: dict, farms: pd.DataFrame, day: dt.date, top: int = 3) -> pd.D
             if len(ranked) == top:
                 break
         rows.append({"farm_id": farm.farm_id, "advisory_date": day, "advisory_type": "crop_suitability", "severity": "info",
-                     "reason_code": "TOP_CROPS_FOR_SEASON" if ranked else "NO_SUITABLE_CROP",
+                     "reason_code": REASONS[0] if ranked else REASONS[1],
                      "amount_mm": np.nan, "amount_litres_per_acre": np.nan,
                      "inputs": json.dumps({"season": season, "top_crops": ranked, "excluded": dict(list(excluded.items())[:5]),
                                            "ph": None if farm.ph != farm.ph else farm.ph,

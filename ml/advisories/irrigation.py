@@ -40,6 +40,8 @@ HEAVY_RAIN_MM = 64.5  # IMD: heavy rain, 64.5-115.5 mm in 24 hours
 ZR_INITIAL = 0.15  # m: FAO-56 chapter 8, the initial root depth of sown crops (0.15-0.20 m)
 # application efficiency by irrigation method (FAO Irrigation Water Management Training Manual 4, ch. 7:
 # surface 60 %, sprinkler 75 %, drip 90 %); a borewell or canal farm irrigates by furrow or basin
+# why an irrigation advice says what it says, in the order the rules are tried (else IRRIGATE)
+REASONS = ("NO_WEATHER", "RAINFED", "NO_DEFICIT", "RAIN_EXPECTED", "IRRIGATE")
 EFFICIENCY = {"drip": 0.90, "sprinkler": 0.75, "borewell": 0.60, "canal": 0.60}
 ADVISORY_COLUMNS = ["farm_id", "advisory_date", "advisory_type", "severity", "reason_code", "amount_mm",
                     "amount_litres_per_acre", "inputs", "model_version"]
@@ -134,8 +136,7 @@ def advise(farms: pd.DataFrame, plans: pd.DataFrame, obs: pd.DataFrame, forecast
         net = np.clip(dr - fc_eff, 0, taw)
         rainfed = (f["irrigation"] == "rainfed").to_numpy()
         stressed = dr > raw
-        reason = np.select([~has_weather, rainfed, ~stressed, heavy | (net <= raw)],
-                           ["NO_WEATHER", "RAINFED", "NO_DEFICIT", "RAIN_EXPECTED"], "IRRIGATE")
+        reason = np.select([~has_weather, rainfed, ~stressed, heavy | (net <= raw)], list(REASONS[:-1]), REASONS[-1])
         efficiency = np.array([EFFICIENCY.get(m, EFFICIENCY["borewell"]) for m in f["irrigation"]])
         irrigate = reason == "IRRIGATE"
         net = np.where(irrigate, np.round(net, 1), 0.0)

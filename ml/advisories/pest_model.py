@@ -21,6 +21,7 @@ MODEL_VERSION_PREFIX = "pest-incident-lgbm"
 FEATURES = ["temp_min_c", "temp_max_c", "humidity_pct", "rain_mm", "crop", "month"]
 CROP_CODES = {c: i for i, c in enumerate(sorted(CROPS))}
 MIN_REPORTS = 100
+REASON = "REPORTED_INCIDENTS_MODEL"
 
 
 def isotonic_fit(score: np.ndarray, label: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -112,5 +113,5 @@ def advise(model: PestModel, farms_today: pd.DataFrame) -> pd.DataFrame:
                           "brier_test": round(model.brier_calibrated, 4), "brier_base_rate": round(model.brier_base, 4),
                           "reports_trained_on": model.reports}) for c, q in zip(f["crop"], p)]
     return pd.DataFrame({"farm_id": f["farm_id"].to_numpy(), "advisory_date": f["date"].to_numpy(), "advisory_type": "pest_risk_model",
-                         "severity": np.where(p >= 0.5, "high", "medium"), "reason_code": "REPORTED_INCIDENTS_MODEL",
+                         "severity": np.where(p >= 0.5, "high", "medium"), "reason_code": REASON,
                          "amount_mm": np.nan, "amount_litres_per_acre": np.nan, "inputs": inputs, "model_version": model.version})
