@@ -144,9 +144,6 @@ def stop() -> None:
     if _session is not None:
         _session.stop()
         _session = None
-LOG4J = Path(__file__).with_name("log4j2.properties")
-
-
 def table_path(spec) -> str:
     """Where a catalog table lives, as Spark names it."""
     from lake.delta_io import table_uri

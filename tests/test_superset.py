@@ -4,6 +4,7 @@ Chromium without a chart error, SQL Lab cannot read server files, analysts are n
 re-provisioning changes nothing."""
 
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -123,11 +124,16 @@ def test_each_dashboard_renders_in_headless_chromium_without_chart_errors(supers
             deadline = time.monotonic() + 60  # charts load asynchronously: wait for all to leave their loading state
             while time.monotonic() < deadline and driver.find_elements(By.CSS_SELECTOR, "[data-test='loading-indicator'], .loading"):
                 time.sleep(0.5)
+            time.sleep(2)  # ECharts draws its lines left to right (about a second) after loading
             screenshot(driver, f"superset-{slug}")
             errors = driver.find_elements(By.CSS_SELECTOR, "[data-test='error-alert'], .alert-danger, [role='alert'].ant-alert-error")
             assert not errors, (slug, [e.text for e in errors])
             body = driver.find_element(By.TAG_NAME, "body").text
             assert "Unexpected error" not in body and "Error:" not in body, slug
+            # what an analyst reads is formatted: no float's full precision, no series id, no midnight time
+            assert not re.findall(r"\d+\.\d{4,}", body), (slug, re.findall(r".{30}\d+\.\d{4,}.{10}", body)[:3])
+            assert not re.findall(r"\b\d+\|[a-z_]+", body), (slug, re.findall(r"\b\d+\|[a-z_]+", body)[:3])
+            assert "00:00:00" not in body, slug
             # nothing is fetched from another host: Superset 6.1's frontend still asks for its telemetry pixel
             # (apachesuperset.gateway.scarf.sh) despite SCARF_ANALYTICS = False; the browser blocks it (CSP)
             assert not foreign_fetches(driver, url), slug

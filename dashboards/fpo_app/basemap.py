@@ -1,29 +1,39 @@
-"""The FPO app's maps without a tile server: Karnataka's district boundaries (reference/karnataka_districts.geojson,
-DataMeet's Census 2011 layer, simplified) drawn by Vega-Lite in the browser, district names in the reader's
-language, and the points on top coloured by what the manager looks for (crop, sensor status)."""
+"""The FPO app's maps without a tile server: Karnataka's district boundaries (static/karnataka_districts.geojson,
+DataMeet's Census 2011 layer, simplified; static/SOURCE.txt) drawn by Vega-Lite in the browser, which fetches
+the file once from the app's own static route, district names in the reader's language, and the points on top
+coloured by what the manager looks for (crop, sensor status)."""
 
 from __future__ import annotations
 
 import functools
 import json
+from pathlib import Path
 
 import altair as alt
 import pandas as pd
 
-from hasiru.config import REPO_ROOT
-
-GEOJSON = REPO_ROOT / "reference" / "karnataka_districts.geojson"
+GEOJSON = Path(__file__).with_name("static") / "karnataka_districts.geojson"
+GEOJSON_URL = "app/static/karnataka_districts.geojson"  # relative: right under any base path
 PAD_DEG = 0.15  # margin around the points, degrees (~15 km)
 MIN_SPAN_DEG = 0.6  # a view at least this wide, so a few farms close together still show their district
 
 
 @functools.lru_cache(maxsize=1)
-def districts() -> tuple[list[dict], list[dict]]:
-    """The district shapes and one label point per district."""
+def district_labels() -> list[dict]:
+    """One label point per district, with its English and Kannada name."""
     features = json.loads(GEOJSON.read_text(encoding="utf-8"))["features"]
-    labels = [{"lon": f["properties"]["label_lon"], "lat": f["properties"]["label_lat"],
-               "en": f["properties"]["name_en"], "kn": f["properties"]["name_kn"]} for f in features]
-    return features, labels
+    return [{"lon": f["properties"]["label_lon"], "lat": f["properties"]["label_lat"],
+             "en": f["properties"]["name_en"], "kn": f["properties"]["name_kn"]} for f in features]
+
+
+@functools.lru_cache(maxsize=None)
+def _base(language: str) -> tuple[alt.Chart, alt.Chart]:
+    """The district layers, built once per language."""
+    geojson = alt.Data(url=GEOJSON_URL, format=alt.DataFormat(type="json", property="features"))
+    shapes = alt.Chart(geojson).mark_geoshape(fill="#eef3e6", stroke="#7d8f6a", strokeWidth=1, clip=True)
+    names = alt.Chart(alt.Data(values=district_labels())).mark_text(fontSize=13, color="#56624a", clip=True).encode(
+        longitude="lon:Q", latitude="lat:Q", text=f"{language}:N")
+    return shapes, names
 
 
 def _frame(points: pd.DataFrame) -> dict:
@@ -39,11 +49,8 @@ def _frame(points: pd.DataFrame) -> dict:
 def point_map(points: pd.DataFrame, colour: str, legend: str, language: str, tooltip: list[str],
               height: int = 460) -> alt.LayerChart:
     """`points` (lat, lon and the `colour` column, already in the reader's words) on the district map."""
-    features, labels = districts()
+    shapes, names = _base(language)
     box = _frame(points)
-    shapes = alt.Chart(alt.Data(values=features)).mark_geoshape(fill="#eef3e6", stroke="#7d8f6a", strokeWidth=1, clip=True)
-    names = alt.Chart(alt.Data(values=labels)).mark_text(fontSize=13, color="#56624a", clip=True).encode(
-        longitude="lon:Q", latitude="lat:Q", text=f"{language}:N")
     dots = alt.Chart(points).mark_circle(size=110, opacity=0.9, stroke="white", strokeWidth=1).encode(
         longitude="lon:Q", latitude="lat:Q", color=alt.Color(f"{colour}:N", title=legend), tooltip=tooltip)
     return alt.layer(shapes, names, dots).project(type="mercator", fit=box).properties(height=height)

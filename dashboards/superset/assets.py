@@ -33,15 +33,21 @@ def sql_metric(label: str, expression: str) -> dict:
 
 COUNT = sql_metric("count", "COUNT(*)")
 
-# name -> dataset, viz type, query: groupby/columns, metrics, order, row limit, extra form data
+INT, ONE, RS, PCT = ",d", ",.1f", ",.0f", ".0f"  # d3 formats: counts, acres and mm, rupees, percentages
+
+# name -> dataset, viz type, query: groupby/columns, metrics, order, row limit, extra form data;
+# formats: column or metric label -> d3 number format (every number a chart shows has one)
 CHARTS: dict[str, dict] = {
     "Modal price by commodity": dict(
         dataset="fct_mandi_prices_daily", viz="echarts_timeseries_line", x_axis="arrival_date", groupby=["commodity"],
-        metrics=[sql_metric("mean modal price (Rs/q)", "AVG(modal_price_rs_per_qtl)")], row_limit=10000),
+        # a log scale: onion at Rs 1,500 and arecanut at Rs 45,000 move on comparable scales (equal steps: equal ratios)
+        metrics=[sql_metric("mean modal price (Rs/q, log scale)", "AVG(modal_price_rs_per_qtl)")], row_limit=10000,
+        y_format=RS, extra={"logAxis": True}),
     "Forecasts with intervals and actuals": dict(
         dataset="price_forecast_vs_actual", viz="table", raw=True,
-        columns=["series_id", "model", "forecast_date", "horizon", "yhat", "lo80", "hi80", "lo95", "hi95", "actual", "in_80"],
-        where="is_champion", order=[("forecast_date", True)], row_limit=1000),
+        columns=["mandi", "commodity", "model", "forecast_date", "horizon", "yhat", "lo80", "hi80", "lo95", "hi95", "actual", "in_80"],
+        where="is_champion", order=[("forecast_date", True)], row_limit=1000,
+        formats={"horizon": INT, **{c: RS for c in ("yhat", "lo80", "hi80", "lo95", "hi95", "actual")}}),
     "Champion model per series": dict(
         dataset="price_forecast_champions", viz="pie", groupby=["champion_model"], metrics=[COUNT], row_limit=100),
     "Forecast accuracy per model in backtests": dict(
@@ -49,39 +55,71 @@ CHARTS: dict[str, dict] = {
         columns=["model", "trained_through", "promoted", "backtest_cutoffs", "median_rel_mae_naive_h1_7",
                  "median_rel_mae_naive_h1_30", "median_mase_h1_30", "coverage80_h1_7", "coverage80_h8_14", "coverage80_h15_30",
                  "coverage95_h1_7", "coverage95_h15_30"],
-        order=[("trained_through", False)], row_limit=200),
+        order=[("trained_through", False)], row_limit=200,
+        formats={"backtest_cutoffs": INT, **{c: ".2f" for c in ("median_rel_mae_naive_h1_7", "median_rel_mae_naive_h1_30",
+                                                                "median_mase_h1_30")},
+                 **{c: ".0%" for c in ("coverage80_h1_7", "coverage80_h8_14", "coverage80_h15_30", "coverage95_h1_7",
+                                       "coverage95_h15_30")}}),
+    # accuracy over time: the rolling-origin backtests score each model at every cutoff (days 1-30 ahead)
+    "Backtest error against the naive, by cutoff": dict(
+        dataset="price_forecast_backtests", viz="echarts_timeseries_line", x_axis="cutoff", groupby=["model"],
+        metrics=[sql_metric("median MAE relative to the naive (below 1: better)", "MEDIAN(rel_mae_naive)")],
+        where="\"window\" = 'h1_30'", row_limit=5000, y_format=".2f"),
+    "Backtest interval coverage, by cutoff": dict(
+        dataset="price_forecast_backtests", viz="echarts_timeseries_line", x_axis="cutoff", groupby=[],
+        metrics=[sql_metric("actual inside the 80 % interval (%)", "100.0 * AVG(coverage80)"),
+                 sql_metric("actual inside the 95 % interval (%)", "100.0 * AVG(coverage95)")],
+        where="\"window\" = 'h1_30'", row_limit=5000, y_format=PCT),
     "Advice verified against what happened": dict(
         dataset="advisory_verification", viz="table", raw=True,
         columns=["check", "district", "week_start", "advised", "hits", "events", "precision", "recall", "mae_mm", "n"],
-        order=[("week_start", False)], row_limit=1000),
+        order=[("week_start", False)], row_limit=1000,
+        formats={"advised": INT, "hits": INT, "events": INT, "n": INT, "precision": ".0%", "recall": ".0%", "mae_mm": ONE}),
+    "Advice precision by week": dict(
+        dataset="advisory_verification", viz="echarts_timeseries_line", x_axis="week_start", groupby=["check"], grain="P1W",
+        metrics=[sql_metric("warnings that came true (%)", "100.0 * SUM(hits) / NULLIF(SUM(advised), 0)")], row_limit=5000,
+        y_format=PCT),
     "Farmers by district": dict(
         dataset="dim_farmer", viz="echarts_timeseries_bar", x_axis="district", groupby=[], metrics=[COUNT], row_limit=100,
-        where="NOT is_deleted"),
+        where="NOT is_deleted", y_format=INT, extra={"orientation": "horizontal"}),  # horizontal: every district's name shows
     "Farmers by language": dict(
         dataset="dim_farmer", viz="pie", groupby=["language"], metrics=[COUNT], row_limit=10, where="NOT is_deleted"),
     "Farms and area by current crop": dict(
         dataset="dim_farm", viz="table", groupby=["current_crop"],
         metrics=[COUNT, sql_metric("area (acres)", "SUM(area_acres)"), sql_metric("with sensor", "SUM(CAST(has_sensor AS INTEGER))")],
-        row_limit=100),
+        row_limit=100, formats={"count": INT, "area (acres)": ONE, "with sensor": INT}),
     "FPO members and area": dict(
         dataset="mart_fpo_overview", viz="table", groupby=["fpo_name", "district"],
-        metrics=[sql_metric("members", "MAX(members_active)"), sql_metric("area (acres)", "SUM(area_acres)")], row_limit=500),
+        metrics=[sql_metric("members", "MAX(members_active)"), sql_metric("area (acres)", "SUM(area_acres)")], row_limit=500,
+        formats={"members": INT, "area (acres)": ONE}),
     "Certification funnel": dict(
         dataset="mart_certification_funnel", viz="funnel", groupby=["status"],
         metrics=[sql_metric("applications reached", "SUM(applications_reached)")], row_limit=20),
     "Certification steps by scheme": dict(
         dataset="mart_certification_funnel", viz="table", groupby=["scheme", "step_number", "status"],
         metrics=[sql_metric("reached", "SUM(applications_reached)"), sql_metric("now", "SUM(applications_now)"),
-                 sql_metric("overdue", "SUM(applications_overdue)")], order=[("step_number", True)], row_limit=200),
+                 sql_metric("overdue", "SUM(applications_overdue)")], order=[("step_number", True)], row_limit=200,
+        formats={"step_number": INT, "reached": INT, "now": INT, "overdue": INT}),
     "Data quality per source and day": dict(
         dataset="mart_data_quality", viz="table", raw=True,
         columns=["source", "landing_date", "files", "rows_read", "rows_quarantined", "quarantined_pct", "rejected_files",
                  "completeness_pct", "hours_from_day_start_to_load", "failed_checks"],
-        order=[("landing_date", False)], row_limit=500),
+        order=[("landing_date", False)], row_limit=500,
+        formats={"files": INT, "rows_read": INT, "rows_quarantined": INT, "rejected_files": INT, "quarantined_pct": ".2f",
+                 "completeness_pct": ONE, "hours_from_day_start_to_load": ONE}),
     "Quarantined rows by day": dict(
         dataset="mart_data_quality", viz="echarts_timeseries_bar", x_axis="landing_date", groupby=["source"],
-        metrics=[sql_metric("quarantined rows", "SUM(rows_quarantined)")], row_limit=1000),
+        metrics=[sql_metric("quarantined rows", "SUM(rows_quarantined)")], row_limit=1000, y_format=INT),
 }
+
+# columns a dataset adds to its table (Superset calculated columns): the forecast table names its mandi and
+# commodity instead of showing the series id "1161|paddy"
+CALCULATED: dict[str, list[tuple[str, str, str]]] = {
+    "price_forecast_vs_actual": [
+        ("mandi", "VARCHAR", "(SELECT m.mandi_name FROM dim_mandi AS m WHERE m.mandi_code = split_part(series_id, '|', 1))"),
+        ("commodity", "VARCHAR", "split_part(series_id, '|', 2)")],
+}
+DATE_FORMAT = "%d/%m/%Y"  # every date a chart shows: a date, no 00:00:00
 
 DASHBOARDS: dict[str, dict] = {
     "market-prices": {"title": "Market prices and forecasts",
@@ -91,10 +129,14 @@ DASHBOARDS: dict[str, dict] = {
                  "charts": ["Farmers by district", "Farmers by language", "Farms and area by current crop", "FPO members and area"]},
     "certification": {"title": "Certification funnel", "charts": ["Certification funnel", "Certification steps by scheme"]},
     "data-quality": {"title": "Data quality and freshness", "charts": ["Data quality per source and day", "Quarantined rows by day"]},
-    "advice-accuracy": {"title": "Advice accuracy", "charts": ["Advice verified against what happened"]},
+    "advice-accuracy": {"title": "Forecast and advice accuracy",
+                        "charts": ["Backtest error against the naive, by cutoff", "Backtest interval coverage, by cutoff",
+                                   "Advice precision by week",
+                                   "Advice verified against what happened"]},
 }
 
-DTTM = {"fct_mandi_prices_daily": "arrival_date", "price_forecast_vs_actual": "forecast_date", "mart_data_quality": "landing_date"}
+DTTM = {"fct_mandi_prices_daily": "arrival_date", "price_forecast_vs_actual": "forecast_date", "mart_data_quality": "landing_date",
+        "advisory_verification": "week_start", "price_forecast_backtests": "cutoff"}
 
 
 def form_data(name: str, dataset_id: int | None = None) -> dict:
@@ -105,14 +147,22 @@ def form_data(name: str, dataset_id: int | None = None) -> dict:
     if c.get("where"):
         fd["adhoc_filters"] = [{"expressionType": "SQL", "sqlExpression": c["where"], "clause": "WHERE",
                                 "filterOptionName": f"filter_{uid('filter', name)[:8]}"}]
+    formats = c.get("formats", {})
     if c.get("raw"):
         fd.update(query_mode="raw", all_columns=c["columns"], order_by_cols=[json.dumps([col, asc]) for col, asc in c.get("order", [])])
     elif c["viz"] in ("pie", "funnel"):
-        fd.update(groupby=c["groupby"], metric=c["metrics"][0], sort_by_metric=True)
+        fd.update(groupby=c["groupby"], metric=c["metrics"][0], sort_by_metric=True, number_format=INT)
     elif c["viz"].startswith("echarts_timeseries"):
-        fd.update(x_axis=c["x_axis"], groupby=c["groupby"], metrics=c["metrics"], time_grain_sqla="P1D" if c["x_axis"] in DTTM.values() else None)
+        grain = c.get("grain", "P1D") if c["x_axis"] in DTTM.values() else None
+        fd.update(x_axis=c["x_axis"], groupby=c["groupby"], metrics=c["metrics"], time_grain_sqla=grain,
+                  y_axis_format=c["y_format"], x_axis_time_format=DATE_FORMAT, tooltipTimeFormat=DATE_FORMAT,
+                  truncateXAxis=True, show_legend=True, markerEnabled=True, markerSize=4)  # a lone point shows too
     else:
         fd.update(query_mode="aggregate", groupby=c["groupby"], metrics=c["metrics"])
+    if c["viz"] == "table":
+        fd.update(table_timestamp_format=DATE_FORMAT,
+                  column_config={col: {"d3NumberFormat": f} for col, f in formats.items()})
+    fd.update(c.get("extra", {}))
     return fd
 
 
@@ -173,7 +223,11 @@ def bundle_files(columns: dict[str, list[tuple[str, str]]]) -> dict[str, dict]:
             "columns": [{"column_name": n, "verbose_name": None, "is_dttm": t in ("DATE", "TIMESTAMP", "TIMESTAMP WITH TIME ZONE"),
                          "is_active": True, "type": t, "advanced_data_type": None, "groupby": True, "filterable": True,
                          "expression": None, "description": None, "python_date_format": None, "extra": None}
-                        for n, t in columns[ds]],
+                        for n, t in columns[ds]]
+                       + [{"column_name": n, "verbose_name": None, "is_dttm": False, "is_active": True, "type": t,
+                           "advanced_data_type": None, "groupby": True, "filterable": True, "expression": expr,
+                           "description": None, "python_date_format": None, "extra": None}
+                          for n, t, expr in CALCULATED.get(ds, [])],
             "version": "1.0.0", "database_uuid": db_uuid}
     for name, c in CHARTS.items():
         files[f"charts/{uid('chart', name)[:8]}_{name.replace(' ', '_')}.yaml"] = {
