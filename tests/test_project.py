@@ -67,6 +67,31 @@ def test_dagster_dev_serves_the_whole_graph_from_workspace_yaml(lake_env):
         assert keys is not None, "dagster dev did not serve the graph within 180 s"
         assert {"bronze/sensor_readings", "bronze/mandi_prices", "bronze/quarantine_app"} <= keys
         assert (lake_env / "dagster_home" / "dagster.yaml").exists()
+        # and as a person sees it: the asset catalogue and the lineage graph in headless Chromium
+        from selenium.webdriver.support.ui import WebDriverWait
+
+        from tests.servers import chromium_driver, foreign_fetches, screenshot
+
+        driver = chromium_driver(1600, 1000)
+        try:
+            wait = WebDriverWait(driver, 90)
+            origin = f"http://127.0.0.1:{port}"
+            driver.get(f"{origin}/assets")
+            wait.until(lambda d: "bronze / app_advisory_feedback" in d.find_element("tag name", "body").text)
+            driver.get(f"{origin}/asset-groups")
+            wait.until(lambda d: "Global asset lineage" in d.find_element("tag name", "body").text)
+            time.sleep(3)  # the graph lays itself out; Dagster's community pop-up may open over it
+            for skip in driver.find_elements("xpath", "//button[normalize-space()='Skip']"):
+                skip.click()
+            body = driver.find_element("tag name", "body").text
+            assert all(g in body for g in ("bronze", "silver", "gold", "ml", "serving", "delivery")), body[:500]
+            screenshot(driver, "dagster-lineage")
+            driver.get(f"{origin}/assets")
+            wait.until(lambda d: "bronze / app_advisory_feedback" in d.find_element("tag name", "body").text)
+            screenshot(driver, "dagster-assets")
+            assert not foreign_fetches(driver, origin)
+        finally:
+            driver.quit()
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
         try:
