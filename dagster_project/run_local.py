@@ -72,6 +72,9 @@ def materialize_partitions(first: dt.date, last: dt.date, progress: Callable[[st
                            sources: tuple[str, ...] = ()) -> None:
     """One Dagster run over the days first..last: ingestion (with the bronze suites), dbt and the lake
     export, the silver suites, and the serving publish, which any failed blocking check stops."""
+    name = "daily_pipeline" if ingest and transform else ("ingest" if ingest else "transform")
+    what = " + ".join((["ingestion"] if ingest else []) + (["dbt build + lake export + serving publish"] if transform else []))
+    progress(f"{what} for {first}..{last} (Dagster job {name}): loading the pipeline's definitions")
     assets, resources = [], {}
     if ingest:
         from dagster_project.ingestion.assets import INGESTION_ASSETS
@@ -84,9 +87,6 @@ def materialize_partitions(first: dt.date, last: dt.date, progress: Callable[[st
 
         assets += [hasiru_dbt_assets, silver_ge_suites, serving_db]
         resources = {"dbt": hasiru_dbt_resource}
-    name = "daily_pipeline" if ingest and transform else ("ingest" if ingest else "transform")
-    what = " + ".join((["ingestion"] if ingest else []) + (["dbt build + lake export + serving publish"] if transform else []))
-    progress(f"{what} for {first}..{last} (Dagster job {name})")
     run_job(name, assets, f"{first}..{last}", progress, trigger=trigger, resources=resources,
             tags={"dagster/asset_partition_range_start": first.isoformat(), "dagster/asset_partition_range_end": last.isoformat()})
 

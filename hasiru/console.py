@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import sys
+import threading
 import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 _t0 = time.monotonic()
 
@@ -39,3 +42,23 @@ def counts(mapping: dict, empty: str = "none") -> str:
     def key(k) -> str:
         return str(k) if str(k).isupper() else str(k).replace("_", " ")
     return "; ".join(f"{key(k)} {value(v)}" for k, v in mapping.items()) if mapping else empty
+
+
+@contextmanager
+def heartbeat(report: Callable[[str], None], what: str, every_s: float = 5.0) -> Iterator[None]:
+    """While the block runs, say every `every_s` seconds that `what` is still going, so a long step is never
+    silent (a parse of every file at once, a fan-out of model fits, which report only when done)."""
+    done = threading.Event()
+    start = time.monotonic()
+
+    def beat() -> None:
+        while not done.wait(every_s):
+            report(f"{what}: still working, {time.monotonic() - start:.0f} s")
+
+    thread = threading.Thread(target=beat, name="heartbeat", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        done.set()
+        thread.join()

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from hasiru.console import heartbeat
 from hasiru.config import IST
 from ingestion import landing
 from ingestion.parsed import RAW_LIMIT
@@ -99,7 +100,8 @@ def load_partition(source_name: str, day: dt.date, *, now: dt.datetime | None = 
         heads[rel] = data[:RAW_LIMIT]
     if progress:
         progress(f"{source_name} {day}: parsing {len(to_parse)} files ({sum(len(d) for _, d in to_parse) / 1e6:,.1f} MB)")
-    batch = src.parse_batch(to_parse, ctx)
+    with heartbeat(progress or (lambda _: None), f"{source_name} {day}: parsing"):
+        batch = src.parse_batch(to_parse, ctx)
     del to_parse
     written, quarantined = batch.counts(list(heads))
     rejected_rows = []

@@ -7,15 +7,23 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-import great_expectations as gx
-
 from hasiru.config import IST
 from ingestion.columns import CLOCK_TOLERANCE
 from ingestion.parsers.agmarknet import MAX_PRICE_RS_PER_QTL
 from ingestion.parsers.line_protocol import FIELDS as SENSOR_RANGES
 from ingestion.parsers.weather_json import RANGES as WEATHER_RANGES
 
-E = gx.expectations
+class _Expectations:
+    """Great Expectations' expectation classes, imported when a suite is first built: the import costs ~2.5 s
+    (and pulls in pyspark), which every command that only loads the pipeline's definitions would pay."""
+
+    def __getattr__(self, name: str):
+        import great_expectations as gx
+
+        return getattr(gx.expectations, name)
+
+
+E = _Expectations()
 
 
 def _between(column: str, bounds: tuple[float, float]):

@@ -124,3 +124,20 @@ def test_a_stopped_server_command_stops_its_server():
     command.wait(30)
     with pytest.raises(ProcessLookupError):
         os.kill(server, 0)
+
+
+def test_a_long_step_says_it_is_still_working_and_stops_when_done():
+    import time
+
+    from hasiru.console import heartbeat
+
+    lines = []
+    with heartbeat(lines.append, "mandi_prices 2026-12-01: parsing", every_s=0.05):
+        time.sleep(0.3)
+    said = len(lines)
+    time.sleep(0.2)
+    assert said >= 3 and len(lines) == said  # beats while the work runs, none after
+    assert lines[0].startswith("mandi_prices 2026-12-01: parsing: still working, ")
+    with heartbeat(lines.append, "quick", every_s=5):
+        pass
+    assert len(lines) == said  # work shorter than the interval says nothing extra

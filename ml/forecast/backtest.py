@@ -24,6 +24,7 @@ from functools import partial
 import numpy as np
 import pandas as pd
 
+from hasiru.console import heartbeat
 from ml.forecast import BANDS, FORECAST_COLUMNS, HORIZON, POINT_COLUMNS, global_model, intervals, models
 from ml.forecast.metrics import SCORE_COLUMNS, naive_scale, score_frame
 
@@ -210,7 +211,8 @@ def evaluate(series: pd.DataFrame, n_cutoffs: int = 8, step_days: int = 30, want
         rows = max((t["rows"] for t in lgbm.values()), default=0)
     progress(f"fitting {', '.join(m for m in wanted if m != 'combination')} per series from {len(origins)} origins")
     fn = partial(series_forecast, origins=tuple(origins), horizon=horizon, wanted=wanted, lgbm=lgbm)
-    points = combine((fanout or local_fanout(workers))(hist, fn), wanted)
+    with heartbeat(progress, "fitting per series"):
+        points = combine((fanout or local_fanout(workers))(hist, fn), wanted)
     points["origin"] = pd.to_datetime(points["origin"])
     actual = series[["series_id", "ds", "y"]]
     back = points[points["origin"] < final]
