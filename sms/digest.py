@@ -32,7 +32,7 @@ from hasiru.config import IST
 from hasiru.numbers import grouped
 from lake import delta_io
 from lake.tables import SMS_DND, SMS_OUTBOX
-from sms import segments, templates
+from sms import kannada, segments, templates
 from hasiru.reference import block_place, geography, mandi_place
 from sms.weather_alerts import HAZARD, LEAD_DAYS
 from transform import serving_build
@@ -161,6 +161,14 @@ def _items(r: dict, ts: templates.TemplateSet) -> list[tuple[str, dict[str, str]
     return items
 
 
+def _in_place(place: str, language: str) -> str:
+    """The alert's {place}: in Kannada already in the locative ("in Mandya": ಮಂಡ್ಯದಲ್ಲಿ), whose ending depends on
+    the name (sms/kannada.py); English and Hindi put "in" / "में" in the template."""
+    if language == "kn":
+        return kannada.locative(short(place, templates.MAX_VAR_CHARS - len("ದಲ್ಲಿ")))
+    return short(place)
+
+
 def _alert_place(r: dict, blocks: dict[str, dict], language: str) -> str:
     """Where the severe weather is: the farm's block (the taluk in the farmer's script), else its district."""
     b = blocks.get(r["weather_block"])
@@ -211,7 +219,7 @@ def build(day: dt.date, digests: bool | None = None, now: dt.datetime | None = N
             name = f"alert_{HAZARD[r['weather_kind']]}"
             text = templates.fill(ts.alerts[name], {"weather": ts.term("weather", r["weather_kind"]),
                                                     "date": _date_var(r["weather_date"]),
-                                                    "place": short(_alert_place(r, blocks, lang))})
+                                                    "place": _in_place(_alert_place(r, blocks, lang), lang)})
             count = segments.count(text)
             alert = Composed(templates.alert_template_id(ts, name), text, [name], [], count.encoding, count.segments)
             messages.append(("alert", f"{r['weather_kind']}|{r['weather_date']}", alert, alert_at))

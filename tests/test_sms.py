@@ -141,7 +141,7 @@ def test_queue_builds_digests_and_alerts_and_a_rerun_changes_nothing(lake_env):
     assert "ಅತಿ ಭಾರಿ ಮಳೆ" in box[("F1", "alert")]["text"]
     # a Kannada reader gets the place in Kannada (block B1 is not in the reference: the farm's district, ಮಂಡ್ಯ),
     # never Latin letters with Kannada endings glued on
-    assert "ಮಂಡ್ಯನಲ್ಲಿ" in box[("F1", "alert")]["text"]
+    assert "ಮಂಡ್ಯದಲ್ಲಿ" in box[("F1", "alert")]["text"]  # "in Mandya", declined as Kannada declines it
     assert not [k for k in box if box[k]["language"] == "kn" and re.search("[A-Za-z]", box[k]["text"])], box
     assert {(k, box[k]["status"], box[k]["status_reason"]) for k in [("F3", "digest"), ("F4", "digest"), ("F5", "digest")]} == {
         (("F3", "digest"), "suppressed", "opt_out"), (("F4", "digest"), "suppressed", "dnd"),
@@ -380,3 +380,29 @@ def test_mandis_and_blocks_are_named_in_the_readers_script(mandi, district, kn, 
                 if m["district"] != "VIJAYANAGAR" and latin.search(mandi_place(m["mandi_name"], m["district"], "kn"))]
     assert not [b["block"] for b in geography().blocks
                 if b["district"] != "VIJAYANAGAR" and latin.search(block_place(b["district"], b["block"], "kn"))]
+
+
+@pytest.mark.parametrize("place,in_place", [
+    ("ಮಂಡ್ಯ", "ಮಂಡ್ಯದಲ್ಲಿ"), ("ಹಾಸನ", "ಹಾಸನದಲ್ಲಿ"), ("ದಕ್ಷಿಣ ಕನ್ನಡ", "ದಕ್ಷಿಣ ಕನ್ನಡದಲ್ಲಿ"),  # the inherent a
+    ("ಮೈಸೂರು", "ಮೈಸೂರಿನಲ್ಲಿ"), ("ಕೊಡಗು", "ಕೊಡಗಿನಲ್ಲಿ"), ("ಬೆಂಗಳೂರು", "ಬೆಂಗಳೂರಿನಲ್ಲಿ"),  # u becomes i
+    ("ಬೆಳಗಾವಿ", "ಬೆಳಗಾವಿಯಲ್ಲಿ"), ("ಬಾಗಲಕೋಟೆ", "ಬಾಗಲಕೋಟೆಯಲ್ಲಿ"), ("ಯಾದಗಿರಿ", "ಯಾದಗಿರಿಯಲ್ಲಿ"),  # i and e
+    ("ಬೀದರ್\u200c", "ಬೀದರ್\u200cನಲ್ಲಿ"),  # a final consonant
+    ("Vijayanagar", "Vijayanagarನಲ್ಲಿ")])  # no Kannada name: as before
+def test_a_kannada_alert_says_in_a_place_as_kannada_declines_it(place, in_place):
+    from sms.kannada import locative
+
+    assert locative(place) == in_place
+
+
+def test_every_kannada_place_name_takes_a_locative_ending():
+    """No reference place reads "ಮಂಡ್ಯನಲ್ಲಿ" (a vowel-final name with the consonant ending glued on)."""
+    from hasiru.reference import rows
+    from sms.kannada import VIRAMA, ZWNJ, locative
+
+    names = {r["name_kn"] for r in rows("karnataka_admin_names.csv") if r["name_kn"]}
+    assert len(names) > 150  # 186 distinct: state, districts and taluks
+    for name in names:
+        out = locative(name)
+        assert out.endswith(("ದಲ್ಲಿ", "ಿನಲ್ಲಿ", "ಯಲ್ಲಿ", "ವಿನಲ್ಲಿ", "ನಲ್ಲಿ")) and len(out) <= len(name) + 5, (name, out)
+        if out.endswith("ನಲ್ಲಿ") and not out.endswith(("ಿನಲ್ಲಿ", "ವಿನಲ್ಲಿ")):
+            assert name.rstrip(ZWNJ).endswith((VIRAMA, "\u0c82")), (name, out)
