@@ -276,6 +276,11 @@ def ui(port: int) -> None:
 
     prepare_dagster_home()
     click.get_current_context().invoke(prepare)  # the graph follows the dbt models as they are now
+    # `dagster dev` warns that `dg dev` supersedes it; dg needs a dg-shaped project (dagster-dg-cli and
+    # [tool.dg] in pyproject.toml), which this repository is not yet: the warning is one the user cannot act on.
+    # PYTHONWARNINGS reaches the code server dagster dev starts too (the backfill_policy BetaWarning).
+    quiet = ",".join(f"ignore:{text}" for text in QUIET_WARNING_PREFIXES)
+    os.environ["PYTHONWARNINGS"] = ",".join(filter(None, [os.environ.get("PYTHONWARNINGS"), quiet]))
     os.execvp(sys.executable, [sys.executable, "-m", "dagster", "dev", "-w", str(REPO_ROOT / "workspace.yaml"),
                                "-h", "127.0.0.1", "-p", str(port)])
 
@@ -351,6 +356,9 @@ Where to look:
 # about the pandas major version it has not certified. Matched by text, so the CLI need not import either.
 QUIET_WARNINGS = (r"Parameter `backfill_policy` of (function|class) .* is currently in beta",
                   r"PySpark does not yet fully support pandas")
+# the same for child processes, as PYTHONWARNINGS needs them: literal starts of the message, no commas
+QUIET_WARNING_PREFIXES = ("Parameter `backfill_policy` of", "PySpark does not yet fully support pandas",
+                          "Function `dev_command` is superseded")
 
 
 def main() -> None:

@@ -49,8 +49,9 @@ def _free_port() -> int:
 @pytest.mark.slow
 def test_dagster_dev_serves_the_whole_graph_from_workspace_yaml(lake_env):
     port = _free_port()
+    log = open(lake_env / "ui.log", "w+")
     proc = subprocess.Popen([sys.executable, "-m", "hasiru", "ui", "--port", str(port)], cwd="/",
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+                            stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     try:
         query = json.dumps({"query": "{ assetNodes { assetKey { path } } }"}).encode()
         deadline = time.monotonic() + 180
@@ -92,6 +93,10 @@ def test_dagster_dev_serves_the_whole_graph_from_workspace_yaml(lake_env):
             assert not foreign_fetches(driver, origin)
         finally:
             driver.quit()
+        # a user's terminal shows no warning they cannot act on (dagster dev's "use dg dev", Dagster's BetaWarning)
+        log.flush()
+        said = (lake_env / "ui.log").read_text()
+        assert "Serving dagster-webserver" in said and "Warning" not in said, said[-2000:]
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
         try:
