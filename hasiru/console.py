@@ -52,8 +52,12 @@ def heartbeat(report: Callable[[str], None], what: str, every_s: float = 5.0) ->
     start = time.monotonic()
 
     def beat() -> None:
+        said = None
         while not done.wait(every_s):
-            report(f"{what}: still working, {time.monotonic() - start:.0f} s")
+            seconds = f"{time.monotonic() - start:.0f}"
+            if seconds != said:  # a starved thread can wake twice at once: say each moment once
+                report(f"{what}: still working, {seconds} s")
+                said = seconds
 
     thread = threading.Thread(target=beat, name="heartbeat", daemon=True)
     thread.start()

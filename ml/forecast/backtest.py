@@ -206,8 +206,9 @@ def evaluate(series: pd.DataFrame, n_cutoffs: int = 8, step_days: int = 30, want
     if "lightgbm" in wanted or "combination" in wanted:
         progress(f"global model: training rows from {hist['series_id'].nunique():,} series; "
                  f"{len(origins)} trainings (one per origin)")
-        candidates = global_model.training_rows(hist, horizon)
-        lgbm = {o: global_model.train(candidates, o) for o in origins}
+        with heartbeat(progress, "global model: training"):
+            candidates = global_model.training_rows(hist, horizon)
+            lgbm = {o: global_model.train(candidates, o) for o in origins}
         rows = max((t["rows"] for t in lgbm.values()), default=0)
     progress(f"fitting {', '.join(m for m in wanted if m != 'combination')} per series from {len(origins)} origins")
     fn = partial(series_forecast, origins=tuple(origins), horizon=horizon, wanted=wanted, lgbm=lgbm)
