@@ -52,12 +52,11 @@ def heartbeat(report: Callable[[str], None], what: str, every_s: float = 5.0) ->
     start = time.monotonic()
 
     def beat() -> None:
-        said = None
+        said = start
         while not done.wait(every_s):
-            seconds = f"{time.monotonic() - start:.0f}"
-            if seconds != said:  # a starved thread can wake twice at once: say each moment once
-                report(f"{what}: still working, {seconds} s")
-                said = seconds
+            if time.monotonic() - said >= every_s / 2:  # a starved thread can wake twice at once: say it once
+                said = time.monotonic()
+                report(f"{what}: still working, {said - start:.0f} s")
 
     thread = threading.Thread(target=beat, name="heartbeat", daemon=True)
     thread.start()
