@@ -175,3 +175,67 @@ def send_json(handler, status: int, body: dict | bytes) -> None:
         handler.wfile.write(data)
     except (BrokenPipeError, ConnectionResetError):
         pass
+
+
+class SparkStandalone:
+    """A Spark standalone cluster on loopback, started from the installed pyspark: one master and `workers`
+    workers (`spark-class org.apache.spark.deploy.master.Master` / `...worker.Worker`), each worker
+    offering `cores` cores; `url` is the master (spark://127.0.0.1:<port>)."""
+
+    def __init__(self, root: Path, workers: int = 2, cores: int = 1, memory: str = "2g"):
+        import os
+        import sys
+
+        import pyspark
+
+        self.home = Path(pyspark.__file__).parent
+        self.root, self.workers, self.cores, self.memory = root, workers, cores, memory
+        self.port, self.ui_port = free_port(), free_port()
+        self.url = f"spark://127.0.0.1:{self.port}"
+        self.env = {**os.environ, "SPARK_HOME": str(self.home), "SPARK_LOCAL_IP": "127.0.0.1",
+                    "SPARK_LOCAL_DIRS": str(root / "work"), "SPARK_WORKER_DIR": str(root / "work"),
+                    "PYSPARK_PYTHON": sys.executable}
+        self.procs: list[subprocess.Popen] = []
+
+    def _start(self, name: str, *args: str) -> None:
+        log = open(self.root / f"{name}.log", "w")
+        self.procs.append(subprocess.Popen([str(self.home / "bin" / "spark-class"), *args], env=self.env,
+                                           stdout=log, stderr=subprocess.STDOUT, start_new_session=True))
+
+    def alive_workers(self) -> int:
+        try:
+            state = httpx.get(f"http://127.0.0.1:{self.ui_port}/json/", timeout=2).json()
+        except (httpx.TransportError, ValueError):
+            return 0
+        return sum(1 for w in state.get("workers", []) if w.get("state") == "ALIVE")
+
+    def __enter__(self) -> "SparkStandalone":
+        (self.root / "work").mkdir(parents=True, exist_ok=True)
+        self._start("master", "org.apache.spark.deploy.master.Master", "--host", "127.0.0.1", "--port", str(self.port),
+                    "--webui-port", str(self.ui_port))
+        wait_http(f"http://127.0.0.1:{self.ui_port}/json/", timeout_s=60)
+        for i in range(self.workers):
+            self._start(f"worker{i}", "org.apache.spark.deploy.worker.Worker", self.url, "--host", "127.0.0.1",
+                        "--cores", str(self.cores), "--memory", self.memory, "--webui-port", str(free_port()))
+        deadline = time.monotonic() + 60
+        while self.alive_workers() < self.workers:
+            if time.monotonic() > deadline:
+                logs = {p.name: p.read_text()[-800:] for p in self.root.glob("*.log")}
+                raise AssertionError(f"{self.alive_workers()} of {self.workers} Spark workers registered: {logs}")
+            time.sleep(0.5)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        import os
+        import signal
+
+        for p in reversed(self.procs):
+            try:
+                os.killpg(p.pid, signal.SIGTERM)
+            except ProcessLookupError:
+                pass
+        for p in self.procs:
+            try:
+                p.wait(20)
+            except subprocess.TimeoutExpired:
+                os.killpg(p.pid, signal.SIGKILL)

@@ -100,12 +100,10 @@ def test_a_series_function_that_fails_fails_the_spark_job_with_its_message(spark
 
 # --- sensors: silver MERGE and daily rollups on Spark vs dbt on DuckDB
 
-@pytest.fixture(scope="module")
-def world(tmp_path_factory, spark):
+def build_parity_world(root) -> dict:
     """Three days of a small world, built by the embedded engine (bronze, dbt, lake export), with a late
-    re-send that corrects day-1 points on day 3 and a probe stuck for 6 hours."""
-    root = tmp_path_factory.mktemp("parity")
-    mp = world_env(root)
+    re-send that corrects day-1 points on day 3 and a probe stuck for 6 hours. The environment must point
+    at `root` (world_env)."""
     from simulator.world import build_world
 
     landing = root / "landing"
@@ -117,14 +115,22 @@ def world(tmp_path_factory, spark):
     stuck = [f"soil,farm_id=FM00000001,sensor_id=SM_STUCK soil_moisture_vwc_pct=18.5,soil_temperature_c=22 {ts0 + i * 900 * 10**9}"
              for i in range(24)]
     (landing / "sensors" / str(DAY2) / "stuck_probe.lp").write_text("\n".join(stuck) + "\n")
-    (root / "dagster_home").mkdir()
+    (root / "dagster_home").mkdir(exist_ok=True)
     from dagster_project.run_local import materialize_partitions
 
     materialize_partitions(DAY1, DAY3, lambda _: None)
     from lake.catalog import model_tables
 
     embedded = {m.spec_name: delta_io.read_arrow(lake_table(m.spec_name)) for m in model_tables()}
-    yield {"root": root, "corrected": corrected, "embedded": embedded}
+    return {"root": root, "corrected": corrected, "embedded": embedded}
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory, spark):
+    """The parity world (build_parity_world) for this module's local Spark session."""
+    root = tmp_path_factory.mktemp("parity")
+    mp = world_env(root)
+    yield build_parity_world(root)
     mp.undo()
 
 
@@ -137,7 +143,8 @@ def _drop_lake_table(root, name: str) -> None:
     shutil.rmtree(root / "lake" / name.replace(".", "/"))
 
 
-def test_sensor_silver_and_rollups_on_spark_equal_dbt_on_duckdb_and_reruns_change_nothing(world):
+def check_sensor_parity(world: dict) -> None:
+    """The Spark sensor job, day by day and rerun, gives the tables dbt on DuckDB gave (the embedded world)."""
     from spark_jobs import sensors
 
     embedded = {name: world["embedded"][name].to_pandas() for name in SENSOR_TABLES}
@@ -161,6 +168,10 @@ def test_sensor_silver_and_rollups_on_spark_equal_dbt_on_duckdb_and_reruns_chang
     sensors.run((DAY1, DAY3))
     for name, key in SENSOR_TABLES.items():
         assert_same_table(before[name], lake_frame(name), key)
+
+
+def test_sensor_silver_and_rollups_on_spark_equal_dbt_on_duckdb_and_reruns_change_nothing(world):
+    check_sensor_parity(world)
 
 
 def test_tables_spark_writes_are_read_by_delta_rs_and_duckdb_and_the_other_way_round(world, spark):
