@@ -33,13 +33,22 @@ def spark_fanout(hist: pd.DataFrame, fn: Callable[[pd.DataFrame], pd.DataFrame])
     n_series = frame["series_id"].nunique()
     if n_series == 0:
         return pd.DataFrame(columns=SERIES_OUTPUT)
-    slots = spark.sparkContext.defaultParallelism * 4
+    slots = _parallelism(spark) * 4
     out = (spark.createDataFrame(frame)
            .repartition(min(n_series, slots), "series_id")
            .groupBy("series_id").applyInPandas(_typed(fn), FORECAST_SCHEMA)
            .toPandas())
     out["horizon"] = out["horizon"].astype("int64")
     return out[SERIES_OUTPUT]
+
+
+def _parallelism(spark) -> int:
+    """The cluster's task slots; a Spark Connect session has no SparkContext to ask, so there the shuffle
+    partitions setting stands in."""
+    try:
+        return spark.sparkContext.defaultParallelism
+    except Exception:  # pyspark.errors.PySparkNotImplementedError on Spark Connect (JVM attribute not supported)
+        return max(1, int(spark.conf.get("spark.sql.shuffle.partitions", "8")) // 4)
 
 
 def _typed(fn: Callable[[pd.DataFrame], pd.DataFrame]) -> Callable[[pd.DataFrame], pd.DataFrame]:

@@ -239,3 +239,56 @@ class SparkStandalone:
                 p.wait(20)
             except subprocess.TimeoutExpired:
                 os.killpg(p.pid, signal.SIGKILL)
+
+
+class SparkConnectServer:
+    """Spark Connect's server started from the installed pyspark (spark-submit of SparkConnectServer, whose
+    jar pyspark ships), local mode, with the platform's Spark settings (Delta's jars and catalog); `url` is
+    what HASIRU_SPARK_REMOTE takes (sc://127.0.0.1:<port>)."""
+
+    def __init__(self, root: Path, conf: dict[str, str]):
+        import os
+        import sys
+
+        import pyspark
+
+        self.home = Path(pyspark.__file__).parent
+        self.root, self.conf, self.port = root, conf, free_port()
+        self.url = f"sc://127.0.0.1:{self.port}"
+        self.env = {**os.environ, "SPARK_HOME": str(self.home), "SPARK_LOCAL_IP": "127.0.0.1", "PYSPARK_PYTHON": sys.executable}
+        self.proc: subprocess.Popen | None = None
+
+    def __enter__(self) -> "SparkConnectServer":
+        import socket as _socket
+
+        self.root.mkdir(parents=True, exist_ok=True)
+        conf = dict(self.conf)
+        master = conf.pop("spark.master")
+        args = [str(self.home / "bin" / "spark-submit"), "--master", master,
+                "--class", "org.apache.spark.sql.connect.service.SparkConnectServer"]
+        for key, value in {**conf, "spark.connect.grpc.binding.address": "127.0.0.1",
+                           "spark.connect.grpc.binding.port": str(self.port)}.items():
+            args += ["--conf", f"{key}={value}"]
+        log = open(self.root / "connect.log", "w")
+        self.proc = subprocess.Popen([*args, "spark-internal"], env=self.env, stdout=log, stderr=subprocess.STDOUT,
+                                     start_new_session=True)
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                with _socket.create_connection(("127.0.0.1", self.port), timeout=1):
+                    return self
+            except OSError:
+                if self.proc.poll() is not None or time.monotonic() > deadline:
+                    raise AssertionError(f"Spark Connect did not start: {(self.root / 'connect.log').read_text()[-2000:]}") from None
+                time.sleep(0.5)
+
+    def __exit__(self, *exc) -> None:
+        import os
+        import signal
+
+        if self.proc:
+            os.killpg(self.proc.pid, signal.SIGTERM)
+            try:
+                self.proc.wait(30)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.proc.pid, signal.SIGKILL)
