@@ -31,7 +31,7 @@ def sql_metric(label: str, expression: str) -> dict:
             "optionName": f"metric_{uid('metric', label)[:8]}"}
 
 
-COUNT = sql_metric("count", "COUNT(*)")
+FARMERS = sql_metric("farmers", "COUNT(*)")  # a count named for what it counts, in legends and headers
 
 INT, ONE, RS, PCT = ",d", ",.1f", ",.0f", ".0f"  # d3 formats: counts, acres and mm, rupees, percentages
 
@@ -49,7 +49,8 @@ CHARTS: dict[str, dict] = {
         where="is_champion", order=[("forecast_date", True)], row_limit=1000,
         formats={"horizon": INT, **{c: RS for c in ("yhat", "lo80", "hi80", "lo95", "hi95", "actual")}}),
     "Champion model per series": dict(
-        dataset="price_forecast_champions", viz="pie", groupby=["champion_model"], metrics=[COUNT], row_limit=100),
+        dataset="price_forecast_champions", viz="pie", groupby=["champion_model"], metrics=[sql_metric("series", "COUNT(*)")],
+        row_limit=100),
     "Forecast accuracy per model in backtests": dict(
         dataset="price_forecast_models", viz="table", raw=True,
         columns=["model", "trained_through", "promoted", "backtest_cutoffs", "median_rel_mae_naive_h1_7",
@@ -80,14 +81,15 @@ CHARTS: dict[str, dict] = {
         metrics=[sql_metric("warnings that came true (%)", "100.0 * SUM(hits) / NULLIF(SUM(advised), 0)")], row_limit=5000,
         y_format=PCT),
     "Farmers by district": dict(
-        dataset="dim_farmer", viz="echarts_timeseries_bar", x_axis="district", groupby=[], metrics=[COUNT], row_limit=100,
+        dataset="dim_farmer", viz="echarts_timeseries_bar", x_axis="district", groupby=[], metrics=[FARMERS], row_limit=100,
         where="NOT is_deleted", y_format=INT, extra={"orientation": "horizontal"}),  # horizontal: every district's name shows
     "Farmers by language": dict(
-        dataset="dim_farmer", viz="pie", groupby=["language"], metrics=[COUNT], row_limit=10, where="NOT is_deleted"),
+        dataset="dim_farmer", viz="pie", groupby=["language"], metrics=[FARMERS], row_limit=10, where="NOT is_deleted"),
     "Farms and area by current crop": dict(
         dataset="dim_farm", viz="table", groupby=["current_crop"],
-        metrics=[COUNT, sql_metric("area (acres)", "SUM(area_acres)"), sql_metric("with sensor", "SUM(CAST(has_sensor AS INTEGER))")],
-        row_limit=100, formats={"count": INT, "area (acres)": ONE, "with sensor": INT}),
+        metrics=[sql_metric("farms", "COUNT(*)"), sql_metric("area (acres)", "SUM(area_acres)"),
+                 sql_metric("with sensor", "SUM(CAST(has_sensor AS INTEGER))")],
+        row_limit=100, formats={"farms": INT, "area (acres)": ONE, "with sensor": INT}),
     "FPO members and area": dict(
         dataset="mart_fpo_overview", viz="table", groupby=["fpo_name", "district"],
         metrics=[sql_metric("members", "MAX(members_active)"), sql_metric("area (acres)", "SUM(area_acres)")], row_limit=500,
