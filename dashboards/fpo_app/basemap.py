@@ -46,7 +46,7 @@ def _frame(points: pd.DataFrame) -> dict:
             "geometry": {"type": "Polygon", "coordinates": [[[w, s], [w, n], [e, n], [e, s], [w, s]]]}}
 
 
-def point_map(points: pd.DataFrame, colour: str, legend: str, language: str, tooltip: list[str],
+def point_map(points: pd.DataFrame, colour: str, legend: str, language: str, tooltip: list,
               height: int = 460) -> alt.LayerChart:
     """`points` (lat, lon and the `colour` column, already in the reader's words) on the district map."""
     shapes, names = _base(language)

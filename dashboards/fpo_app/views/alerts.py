@@ -1,6 +1,7 @@
 """Alerts: sensors needing attention (gold's daily flags) on the map, high-severity advice, the severe-weather
 alerts sent, and how right the advice was in the FPO's districts."""
 
+import altair as alt
 import streamlit as st
 
 from dashboards.fpo_app import basemap, data
@@ -17,8 +18,9 @@ if len(sensors):
     if len(located):
         shown = located.assign(status=located["status"].map(lambda s: w.value("sensor_status", s)),
                                sensor=located["sensor_id"], farm=located["farm_id"])
-        st.altair_chart(basemap.point_map(shown, "status", L["status"], w.language, tooltip=["sensor:N", "farm:N", "status:N"],
-                                          height=360), width="stretch")
+        tips = [alt.Tooltip("sensor:N", title=w.column("sensor_id")), alt.Tooltip("farm:N", title=w.column("farm_id")),
+                alt.Tooltip("status:N", title=L["status"])]
+        st.altair_chart(basemap.point_map(shown, "status", L["status"], w.language, tooltip=tips, height=360), width="stretch")
     st.dataframe(table(sensors.drop(columns=["lat", "lon"]), w, {"status": "sensor_status"}), hide_index=True, width="stretch")
 else:
     st.caption(L["nothing"])
