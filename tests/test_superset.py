@@ -27,6 +27,8 @@ def superset():
         pytest.skip("Superset's virtualenv is missing: bash scripts/setup.sh makes it")
     data = Path(tempfile.mkdtemp(prefix="hasiru-superset-"))
     saved = dict(os.environ)
+    for derived in ("HASIRU_WAREHOUSE_PATH", "HASIRU_SERVING_DIR"):  # under this data dir, not an earlier test's
+        os.environ.pop(derived, None)
     os.environ.update(HASIRU_DATA_DIR=str(data), HASIRU_LAKE_URI=str(data / "lake"), HASIRU_LANDING_DIR=str(data / "landing"),
                       DAGSTER_HOME=str(data / "dagster_home"), HASIRU_SUPERSET_LOGIN_RATE="20 per minute")
     from dashboards.superset import provision as sp
