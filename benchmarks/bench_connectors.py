@@ -6,6 +6,9 @@ Starts Debian's influxd and PostgreSQL in a temporary folder (as the tests do), 
 simulator's world, then times, in the same run:
 - InfluxDB: `InfluxConnector.sync` (windowed InfluxQL, JSON to line protocol, landing, watermarks)
   against the floor of issuing the same window queries and reading the JSON bodies only;
+- InfluxDB 2.x: `Influx2Connector.sync` (Flux through influxdb-client, annotated CSV folded back into
+  line protocol) against a server speaking 2.x's HTTP API (tests/influx2_double.py, no 2.x here),
+  floor: the same Flux queries with the annotated CSV bodies read only;
 - PostgreSQL: `AppPostgres.extract` of every table (keyset pages, COPY CSV, landing, watermarks)
   against the floor of one `COPY (SELECT * FROM t) TO STDOUT` per table.
 """
@@ -76,6 +79,8 @@ def main() -> None:
         floor = time.perf_counter() - t
         print(f"InfluxDB sync: {out['points']:,} points in {ours:.2f} s ({out['points'] / ours:,.0f} points/s); "
               f"floor (same queries, JSON read only) {floor:.2f} s; ratio floor/ours {floor / ours:.2f}")
+        v1_s = ours
+        bench_influx2(lp, s, now, v1_s)
 
         with psycopg.connect(pg.dsn, autocommit=True) as con:
             con.execute("create database app")
@@ -105,6 +110,46 @@ def main() -> None:
         influx.stop()
         pg.stop()
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+def bench_influx2(lp: bytes, s, now: dt.datetime, v1_s: float) -> None:
+    import httpx
+    from influxdb_client import InfluxDBClient
+    from influxdb_client.client.write_api import SYNCHRONOUS
+
+    from ingestion.connectors.influx import InfluxSettings
+    from ingestion.connectors.influx2 import Influx2Connector, window_query
+    from tests.influx2_double import Influx2Double
+
+    double = Influx2Double()
+    lake, landed = os.environ["HASIRU_LAKE_URI"], os.environ["HASIRU_LANDING_DIR"]
+    try:
+        with InfluxDBClient(url=double.url, token=double.token, org=double.org, timeout=600_000) as client:
+            writer = client.write_api(write_options=SYNCHRONOUS)
+            lines = lp.splitlines()
+            for i in range(0, len(lines), 50_000):
+                writer.write("sensors", record=b"\n".join(lines[i:i + 50_000]).decode())
+        os.environ.update(HASIRU_LAKE_URI=lake + "-v2", HASIRU_LANDING_DIR=landed + "-v2")  # no v1 marks: the same windows
+        s2 = InfluxSettings(**{**s.__dict__, "url": double.url, "api": "v2", "token": double.token, "org": double.org, "bucket": "sensors"})
+        c = Influx2Connector(s2)
+        t = time.perf_counter()
+        out = c.sync(now=now)["soil"]
+        ours = time.perf_counter() - t
+        t = time.perf_counter()
+        w, until = now - s2.initial_start, now - s2.settle
+        while w < until:
+            end = min(w + s2.chunk, until)
+            httpx.post(f"{double.url}/api/v2/query", params={"org": double.org}, timeout=600,
+                       headers={"Authorization": f"Token {double.token}"},
+                       json={"query": window_query("sensors", "soil", w, end), "type": "flux"}).read()
+            w = end
+        floor = time.perf_counter() - t
+        print(f"InfluxDB 2.x sync: {out['points']:,} points in {ours:.2f} s ({out['points'] / ours:,.0f} points/s); "
+              f"floor (same Flux queries, annotated CSV read only) {floor:.2f} s; ratio floor/ours {floor / ours:.2f}; "
+              f"v1 path (real influxd 1.x) / v2 path {v1_s / ours:.2f}")
+    finally:
+        os.environ.update(HASIRU_LAKE_URI=lake, HASIRU_LANDING_DIR=landed)
+        double.close()
 
 
 if __name__ == "__main__":

@@ -56,7 +56,11 @@ VARIABLES: dict[str, tuple[str | None, str]] = {
     "HASIRU_API_DOCS_DIR": (None, "where set-up puts Swagger UI and ReDoc for the API's /docs (.venv/share/hasiru/api-docs)"),
     "HASIRU_NPM_URL": (None, "where set-up fetches Swagger UI and ReDoc (the npm registry)"),
     # connectors (README, "Connectors")
-    "HASIRU_INFLUX_URL": (None, "InfluxDB 1.x HTTP API"),
+    "HASIRU_INFLUX_URL": (None, "InfluxDB's HTTP API"),
+    "HASIRU_INFLUX_API": ("v1", "v1 (InfluxQL, InfluxDB 1.x) or v2 (Flux with a token, InfluxDB 2.x/Cloud)"),
+    "HASIRU_INFLUX_TOKEN": (None, "InfluxDB 2.x API token (v2)"),
+    "HASIRU_INFLUX_ORG": (None, "InfluxDB 2.x organisation (v2)"),
+    "HASIRU_INFLUX_BUCKET": (None, "InfluxDB 2.x bucket (v2)"),
     "HASIRU_INFLUX_DB": ("sensors", "InfluxDB database"),
     "HASIRU_INFLUX_MEASUREMENTS": ("soil", "measurements to pull, comma-separated"),
     "HASIRU_INFLUX_USER": (None, "InfluxDB user"),

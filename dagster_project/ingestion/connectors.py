@@ -18,15 +18,17 @@ from hasiru.config import IST, IST_TZ
 from ingestion.connectors import SourceUnavailable
 from ingestion.connectors.agmarknet_api import AgmarknetApi
 from ingestion.connectors.app_postgres import AppPostgres
-from ingestion.connectors.influx import InfluxConnector, InfluxSettings
+from ingestion.connectors.influx import InfluxSettings, WindowedSync
+from ingestion.connectors.influx import connector as influx_connector
 from ingestion.connectors.weather import WeatherFetcher, providers_from_env
 
 
 class InfluxResource(dg.ConfigurableResource):
-    """HASIRU_INFLUX_URL, HASIRU_INFLUX_DB, HASIRU_INFLUX_MEASUREMENTS, HASIRU_INFLUX_USER/_PASSWORD."""
+    """HASIRU_INFLUX_URL, HASIRU_INFLUX_API (v1 or v2), HASIRU_INFLUX_MEASUREMENTS; v1: HASIRU_INFLUX_DB,
+    HASIRU_INFLUX_USER/_PASSWORD; v2: HASIRU_INFLUX_TOKEN, HASIRU_INFLUX_ORG, HASIRU_INFLUX_BUCKET."""
 
-    def connector(self) -> InfluxConnector:
-        return InfluxConnector(InfluxSettings.from_env())
+    def connector(self) -> WindowedSync:
+        return influx_connector(InfluxSettings.from_env())
 
 
 class AppPostgresResource(dg.ConfigurableResource):
