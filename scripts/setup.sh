@@ -1,8 +1,23 @@
 #!/usr/bin/env bash
 # One-command set-up on a fresh Debian/Ubuntu machine with Python 3.11.
 # Idempotent: a second run checks what is there and changes nothing.
+#   --spark-s3   also fetch Spark's s3a:// jars (hadoop-aws 3.5.0 and the AWS SDK bundle, 686 MB) for a lake
+#                on S3 under Spark; the test command passes it (tests/test_spark_s3.py)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+SPARK_S3=0
+for arg in "$@"; do
+  case "$arg" in
+    --spark-s3) SPARK_S3=1 ;;
+    *) echo "setup: unknown option $arg (known: --spark-s3)" >&2; exit 2 ;;
+  esac
+done
+spark_s3_jars() {
+  if [ "$SPARK_S3" = 1 ]; then
+    echo "setup: Spark's s3a jars (hadoop-aws, AWS SDK bundle; pinned, verified)"
+    .venv/bin/python -m spark_jobs.jars --s3 >/dev/null
+  fi
+}
 
 PY=${PYTHON:-python3.11}
 UV_VERSION=0.13.8
@@ -19,6 +34,7 @@ fingerprint() {
 if [ -f "$STAMP" ] && [ -x .venv/bin/hasiru ] && [ -x .venv-superset/bin/superset ] && [ -f dbt/target/manifest.json ] \
    && [ "$(cat "$STAMP")" = "$(fingerprint)" ]; then
   echo "setup: up to date (nothing changed since the last set-up; remove $STAMP to force one)"
+  spark_s3_jars
   exit 0
 fi
 
@@ -45,6 +61,7 @@ echo "setup: installing locked dependencies (requirements.lock)"
 .venv/bin/uv pip install -q --python .venv/bin/python --no-deps -e .
 echo "setup: Delta Lake's jars for Spark (pinned, verified; later Spark starts need no network)"
 .venv/bin/python -m spark_jobs.jars
+spark_s3_jars
 echo "setup: Swagger UI and ReDoc for the API's /docs and /redoc (pinned, verified; served without a CDN)"
 .venv/bin/python -m serving.api.docs_assets
 echo "setup: Superset in its own virtualenv (.venv-superset, dashboards/superset/requirements.lock)"

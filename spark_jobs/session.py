@@ -5,7 +5,7 @@ Settings (environment):
   HASIRU_SPARK_REMOTE   sc://host:15002 to use Spark Connect instead (Delta configured on the server)
   HASIRU_SPARK_SHUFFLE_PARTITIONS  shuffle partitions (default 4 x cores in local mode, Spark's 200 otherwise)
   HASIRU_SPARK_CONF     extra settings, "key=value,key=value"
-  HASIRU_SPARK_EXTRA_JARS  extra jars, comma-separated (hadoop-aws and the AWS SDK bundle for s3a:// on a cluster)
+  HASIRU_SPARK_EXTRA_JARS  extra jars, comma-separated (else, for an s3:// lake, the s3a jars `setup.sh --spark-s3` fetched)
 The lake root is HASIRU_LAKE_URI as everywhere; s3:// becomes Hadoop's s3a:// with the usual AWS_* settings.
 """
 
@@ -34,7 +34,12 @@ def spark_uri(uri: str) -> str:
 def _s3_conf() -> dict[str, str]:
     env = os.environ
     conf = {"spark.hadoop.fs.s3a.path.style.access": "true",  # MinIO serves buckets as paths
-            "spark.hadoop.fs.s3a.impl": "org.apache.hadoop.fs.s3a.S3AFileSystem"}
+            "spark.hadoop.fs.s3a.impl": "org.apache.hadoop.fs.s3a.S3AFileSystem",
+            # S3 has no atomic put-if-absent that Delta's Spark writer can rely on: commits are safe from ONE
+            # driver at a time (this log store serialises them inside the driver). Several writing clusters
+            # need io.delta.storage.S3DynamoDBLogStore (delta-storage-s3-dynamodb and a DynamoDB table) via
+            # HASIRU_SPARK_CONF; Dagster's pool keeps one writer per table here (docs/deployment.md).
+            "spark.delta.logStore.s3a.impl": "io.delta.storage.S3SingleDriverLogStore"}
     if env.get("AWS_ENDPOINT_URL"):
         endpoint = urlparse(env["AWS_ENDPOINT_URL"])
         conf["spark.hadoop.fs.s3a.endpoint"] = env["AWS_ENDPOINT_URL"]
@@ -68,7 +73,8 @@ def spark_conf() -> dict[str, str]:
     conf = {
         "spark.master": master,
         "spark.app.name": "hasiru-mitra",
-        "spark.jars": ",".join([str(p) for p in jars.installed()] + extra_jars),
+        # on S3, the s3a jars set-up provisioned, unless the deployment brings its own (HASIRU_SPARK_EXTRA_JARS)
+        "spark.jars": ",".join([str(p) for p in jars.installed(s3=s.lake_uri.startswith("s3://") and not extra_jars)] + extra_jars),
         "spark.sql.extensions": "io.delta.sql.DeltaSparkSessionExtension",
         "spark.sql.catalog.spark_catalog": "org.apache.spark.sql.delta.catalog.DeltaCatalog",
         # delta-rs cannot read deletion vectors: every table Spark creates keeps them off (docs/architecture.md)

@@ -143,13 +143,15 @@ def _drop_lake_table(root, name: str) -> None:
     shutil.rmtree(root / "lake" / name.replace(".", "/"))
 
 
-def check_sensor_parity(world: dict) -> None:
-    """The Spark sensor job, day by day and rerun, gives the tables dbt on DuckDB gave (the embedded world)."""
+def check_sensor_parity(world: dict, drop_local: bool = True) -> None:
+    """The Spark sensor job, day by day and rerun, gives the tables dbt on DuckDB gave (the embedded world).
+    `drop_local`: remove the embedded engine's tables from the local lake first (a lake elsewhere starts
+    without them)."""
     from spark_jobs import sensors
 
     embedded = {name: world["embedded"][name].to_pandas() for name in SENSOR_TABLES}
     assert embedded["gold.fct_sensor_daily"]["is_stuck_day"].any()
-    for name in SENSOR_TABLES:
+    for name in SENSOR_TABLES if drop_local else ():
         _drop_lake_table(world["root"], name)
     # a window with nothing landed still leaves both tables there (empty), for readers and dbt's ref()
     assert sensors.run((dt.date(2020, 1, 1), dt.date(2020, 1, 1))) == {"days": 0}
