@@ -21,8 +21,14 @@ FUNCTIONS: dict[str, tuple[str, ...]] = {"distance_km": ("lat1", "lon1", "lat2",
 @cache
 def body(name: str) -> str:
     """The dbt macro rendered with its own parameter names: the SQL expression."""
+    return expression(name, *FUNCTIONS[name])
+
+
+def expression(name: str, *args: str) -> str:
+    """The dbt macro rendered with the given argument expressions (for an engine without SQL macros, such as
+    the serving API's SQLite lookups): the same rule, spelled out inline."""
     template = jinja2.Environment(autoescape=False).from_string((MACROS / f"{name}.sql").read_text(encoding="utf-8"))
-    return str(getattr(template.module, name)(*FUNCTIONS[name])).strip()
+    return str(getattr(template.module, name)(*args)).strip()
 
 
 def statements() -> list[str]:

@@ -2,7 +2,8 @@
 
 - `hasiru_serving.duckdb`: every gold mart (pseudonymous; what analysts and dashboards read).
 - `hasiru_api.duckdb`: the operational tables the serving API answers from (dbt/models/serving/api, built here):
-  keyed by the app's ids, with exact farm locations and digest texts, never phone numbers.
+  keyed by the app's ids, with exact farm locations and digest texts, never phone numbers; with it, per
+  version, `hasiru_api.<version>.lookups.sqlite`: the tables the API reads by key (serving/lookups.py).
 
 A new file is built beside the live one and renamed over it, so a reader either keeps the version
 it opened or sees the next one complete; it never sees a half-written file and never blocks the
@@ -23,6 +24,7 @@ from hasiru.config import settings
 from hasiru.recovery import building_name
 from lake import delta_io
 from lake.catalog import TableSpec, all_tables
+from serving import lookups
 from transform import serving_build
 
 SERVING_FILE = "hasiru_serving.duckdb"
@@ -52,23 +54,32 @@ def reads() -> tuple[str, ...]:
     return tuple(dict.fromkeys([s.name for s in analyst_tables()] + list(api_reads())))
 
 
-def _build_and_swap(filename: str, build: Callable[[Path], dict[str, int]]) -> dict:
+def _build_and_swap(filename: str, build: Callable[[Path], dict[str, int]], lookups_for: dict | None = None) -> dict:
+    """Build into a new file and rename it over the live one. `lookups_for` (the API file): the tables'
+    indexes, for the version's SQLite lookups file (serving/lookups.py), written before the rename."""
     s = settings()
     s.serving_dir.mkdir(parents=True, exist_ok=True)
     version = f"{dt.datetime.now(dt.timezone.utc):%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:6]}"
     tmp = s.serving_dir / building_name(filename, version)
+    final = s.serving_dir / filename
+    side = lookups.path_for(final, version) if lookups_for is not None else None
     try:
         counts = build(tmp)
         with duckdb.connect(str(tmp)) as con:
             con.execute("create table _serving_meta as select ? as version, ? as published_at, ? as tables",
                         [version, dt.datetime.now(dt.timezone.utc), len(counts)])
             con.execute("checkpoint")
+        if side is not None:
+            lookups.build(tmp, side, lookups_for)
     except BaseException:
         tmp.unlink(missing_ok=True)  # a failed build leaves nothing behind (a killed one: hasiru/recovery.py)
         Path(f"{tmp}.wal").unlink(missing_ok=True)
+        if side is not None:
+            side.unlink(missing_ok=True)
         raise
-    final = s.serving_dir / filename
     os.replace(tmp, final)  # atomic on one file system
+    if side is not None:
+        lookups.remove_old(final)
     return {"version": version, "path": str(final), "tables": counts}
 
 
@@ -89,13 +100,15 @@ def _gold_marts(progress: Callable[[str], None] | None):
     return build
 
 
-def _api_tables(progress: Callable[[str], None] | None):
-    """dbt builds the serving API's models (selector `api`) into the new file (transform/serving_build.py)."""
+def _api_tables(progress: Callable[[str], None] | None, indexes: dict[str, list[list[str]]]):
+    """dbt builds the serving API's models (selector `api`) into the new file (transform/serving_build.py);
+    `indexes` receives each model's declared indexes (for the lookups file)."""
     def build(path: Path) -> dict[str, int]:
         models = serving_build.build(path, "api", progress=progress)
         counts: dict[str, int] = {}
         with duckdb.connect(str(path)) as con:
             for t in models:
+                indexes[t.model] = [list(c) for c in t.indexes]
                 for i, columns in enumerate(t.indexes):
                     con.execute(f'create index "{t.model}_{i}" on "{t.model}" ({", ".join(columns)})')
                 counts[t.model] = con.execute(f'select count(*) from "{t.model}"').fetchall()[0][0]
@@ -106,7 +119,8 @@ def _api_tables(progress: Callable[[str], None] | None):
 
 
 def publish_api(progress: Callable[[str], None] | None = None) -> dict:
-    return _build_and_swap(API_FILE, _api_tables(progress))
+    indexes: dict[str, list[list[str]]] = {}
+    return _build_and_swap(API_FILE, _api_tables(progress, indexes), lookups_for=indexes)
 
 
 def publish(progress: Callable[[str], None] | None = None) -> dict:

@@ -196,7 +196,7 @@ def test_an_internal_error_is_a_json_500_without_details(lake_env, monkeypatch):
     publish_api()
     from serving.api import db
 
-    monkeypatch.setattr(db.Version, "rows", lambda *a, **k: 1 / 0)
+    monkeypatch.setattr(db.Version, "lookup", lambda *a, **k: 1 / 0)
     app = TestClient(create_app(api_path(), SECRET), raise_server_exceptions=False)
     resp = app.get("/v1/mandis/nearest?lat=12.5&lon=76.9", headers=as_user("U_PA"))
     assert resp.status_code == 500 and resp.json() == {"error": {"code": "internal",
@@ -229,6 +229,66 @@ def test_republishing_during_requests_causes_no_errors(published):
     assert len(versions) >= 2  # the requests really did span republishes
 
 
+def test_the_lookup_copy_holds_every_row_and_value_the_api_file_holds(published):
+    """serving/lookups.py: each table the per-key routes read, in SQLite, equals the DuckDB table row for row
+    (dates and times as the same instants, decimals as the same numbers, NaN as null); only the last two
+    versions' lookup files are kept."""
+    import datetime as dt
+    import math
+    import sqlite3
+
+    import duckdb
+
+    from serving import lookups
+
+    def norm(v):
+        if isinstance(v, dt.datetime):
+            return v.astimezone(dt.timezone.utc).replace(tzinfo=None) if v.tzinfo else v
+        if isinstance(v, dt.date):
+            return v
+        if isinstance(v, float) and math.isnan(v):
+            return None
+        return float(v) if hasattr(v, "as_integer_ratio") and not isinstance(v, (int, bool)) else v
+
+    def parse(v, like):
+        if isinstance(like, dt.datetime) and isinstance(v, str):
+            return norm(dt.datetime.fromisoformat(v.replace("Z", "+00:00")))
+        if isinstance(like, dt.date) and isinstance(v, str):
+            return dt.date.fromisoformat(v)
+        if isinstance(like, bool):
+            return bool(v)
+        return v
+
+    with duckdb.connect(str(published), read_only=True) as con:
+        version = con.sql("select version from _serving_meta").fetchall()[0][0]
+        lite = sqlite3.connect(lookups.path_for(published, version))
+        for t in lookups.LOOKUP_TABLES:
+            cols = [c[0] for c in con.sql(f"select * from {t} limit 0").description]
+            order = ", ".join(f'"{c}"' for c in cols)
+            want = [tuple(norm(v) for v in r) for r in con.sql(f"select * from {t} order by {order}").fetchall()]
+            got = lite.execute(f"select * from {t}").fetchall()
+            assert len(got) == len(want) > 0, t
+            got = sorted((tuple(parse(v, w) for v, w in zip(r, want[0])) for r in got),
+                         key=lambda r: tuple((x is None, x if x is not None else 0) for x in r))
+            want = sorted(want, key=lambda r: tuple((x is None, x if x is not None else 0) for x in r))
+            assert got == want, t
+        # nearest mandis: the distance rule rendered for SQLite ranks and measures as DuckDB's macro does
+        from serving.api.app import NEAREST_DISTANCE  # (the DuckDB file carries the macro: publish stores it)
+
+        for lat, lon in ((12.5, 76.9), (15.3, 75.1), (13.0, 77.6)):
+            duck = con.execute("select mandi_code, commodity, distance_km(?, ?, lat, lon) from api_mandi_latest_prices "
+                               "order by 3, 1, 2", [lat, lon]).fetchall()
+            mine = lite.execute(f"select mandi_code, commodity, {NEAREST_DISTANCE} from api_mandi_latest_prices "
+                                "order by 3, 1, 2", {"lat": lat, "lon": lon}).fetchall()
+            assert [r[:2] for r in mine] == [r[:2] for r in duck] and len(duck) > 1
+            assert all(abs(a[2] - b[2]) < 1e-9 for a, b in zip(mine, duck))
+        assert {r[0] for r in lite.execute("select name from sqlite_master where type = 'index'")} >= {
+            "api_advisories_0", "api_farms_0", "api_farms_1", "api_digests_0", "api_price_forecasts_0"}
+        lite.close()
+    files = sorted(published.parent.glob("hasiru_api.*.lookups.sqlite"))
+    assert len(files) <= lookups.KEEP and files[-1] == lookups.path_for(published, version)
+
+
 def test_a_failing_serving_test_keeps_the_published_file(lake_env):
     """Two rows for one farm in silver: api_farms' unique test fails, the publish says which test, and the
     API keeps answering from the file published before."""
@@ -246,6 +306,7 @@ def test_a_failing_serving_test_keeps_the_published_file(lake_env):
     app = TestClient(create_app(api_path(), SECRET))
     assert app.get("/healthz").json()["version"] == before
     assert not [p for p in api_path().parent.iterdir() if p.name.endswith(".building")]
+    assert [p.name for p in api_path().parent.glob("*.lookups.sqlite")] == [f"hasiru_api.{before}.lookups.sqlite"]
 
 
 def test_hasiru_serve_starts_the_real_server(lake_env):

@@ -18,17 +18,25 @@ from pathlib import Path
 
 import duckdb
 
+from serving import lookups
+
 
 class NotPublished(RuntimeError):
     pass
 
 
 class Version:
-    """One published file, open: its connection and, in memory, who may see what (principals, and the
-    owner and FPO of every farm and farmer), which every request checks before reading data."""
+    """One published file, open: its connection, its SQLite lookups (serving/lookups.py) and, in memory,
+    who may see what (principals, and the owner and FPO of every farm and farmer), which every request
+    checks before reading data."""
 
-    def __init__(self, con: duckdb.DuckDBPyConnection):
+    def __init__(self, con: duckdb.DuckDBPyConnection, published: Path):
         self.con = con
+        self.version = con.sql("select version from _serving_meta").fetchall()[0][0]
+        side = lookups.path_for(published, self.version)
+        if not side.exists():
+            raise NotPublished(f"{side.name} is missing: the file was published by an older release (run `hasiru publish`)")
+        self.lookups = lookups.connect(side)
         self.principals = {u: (r, f, o) for u, r, f, o in con.sql("select user_id, role, farmer_id, fpo_id from api_principals").fetchall()}
         farms = con.sql("select farm_id, farmer_id, fpo_id from api_farms").fetchall()
         self.farm_owner = {a: (b, c) for a, b, c in farms}
@@ -47,6 +55,10 @@ class Version:
             return [dict(zip(cols, row)) for row in cur.fetchall()]
         finally:
             cur.close()
+
+    def lookup(self, sql: str, params: list | dict | None = None) -> list[dict]:
+        """A point lookup on the version's SQLite copy of a LOOKUP_TABLES table, rows as dicts."""
+        return [dict(r) for r in self.lookups.execute(sql, params or [])]
 
     def frame(self, sql: str, params: list | None = None):
         """A query's result as a pandas DataFrame, on a cursor of its own."""
@@ -83,7 +95,7 @@ class ServingDB:
             os.link(self.path, link)
         except FileExistsError:
             pass
-        version = Version(duckdb.connect(str(link), read_only=True))
+        version = Version(duckdb.connect(str(link), read_only=True), self.path)
         old, self._link = self._link, link
         # the previous version is dropped, not closed: requests still using it finish first
         self._current, self._inode = version, os.stat(link).st_ino
@@ -102,8 +114,4 @@ class ServingDB:
         return self._current
 
     def version(self) -> str:
-        cur = self.current().cursor()
-        try:
-            return cur.execute("select version from _serving_meta").fetchall()[0][0]
-        finally:
-            cur.close()
+        return self.current().version
