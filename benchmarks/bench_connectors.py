@@ -42,7 +42,7 @@ def main() -> None:
 
     from ingestion import landing
     from ingestion.connectors.app_postgres import TABLES, AppPostgres
-    from ingestion.connectors.influx import InfluxConnector, InfluxSettings, _rfc3339
+    from ingestion.connectors.influx import InfluxConnector, InfluxSettings, _rfc3339, windows
     from simulator.world import build_world
     from tests.servers import Influx, Postgres
 
@@ -70,12 +70,9 @@ def main() -> None:
         ours = time.perf_counter() - t
         # floor: the same windows, JSON bodies read and decoded, nothing else
         t = time.perf_counter()
-        w, until = now - s.initial_start, now - s.settle
-        while w < until:
-            end = min(w + s.chunk, until)
+        for w, end in windows(now - s.initial_start, now - s.settle, s.chunk):
             httpx.get(f"{influx.url}/query", params={"db": "sensors", "epoch": "ns", "q": (
                 f"SELECT * FROM \"soil\" WHERE time >= '{_rfc3339(w)}' AND time < '{_rfc3339(end)}' GROUP BY *")}, timeout=600).json()
-            w = end
         floor = time.perf_counter() - t
         print(f"InfluxDB sync: {out['points']:,} points in {ours:.2f} s ({out['points'] / ours:,.0f} points/s); "
               f"floor (same queries, JSON read only) {floor:.2f} s; ratio floor/ours {floor / ours:.2f}")
@@ -117,7 +114,7 @@ def bench_influx2(lp: bytes, s, now: dt.datetime, v1_s: float) -> None:
     from influxdb_client import InfluxDBClient
     from influxdb_client.client.write_api import SYNCHRONOUS
 
-    from ingestion.connectors.influx import InfluxSettings
+    from ingestion.connectors.influx import InfluxSettings, windows
     from ingestion.connectors.influx2 import Influx2Connector, window_query
     from tests.influx2_double import Influx2Double
 
@@ -136,13 +133,10 @@ def bench_influx2(lp: bytes, s, now: dt.datetime, v1_s: float) -> None:
         out = c.sync(now=now)["soil"]
         ours = time.perf_counter() - t
         t = time.perf_counter()
-        w, until = now - s2.initial_start, now - s2.settle
-        while w < until:
-            end = min(w + s2.chunk, until)
+        for w, end in windows(now - s2.initial_start, now - s2.settle, s2.chunk):
             httpx.post(f"{double.url}/api/v2/query", params={"org": double.org}, timeout=600,
                        headers={"Authorization": f"Token {double.token}"},
                        json={"query": window_query("sensors", "soil", w, end), "type": "flux"}).read()
-            w = end
         floor = time.perf_counter() - t
         print(f"InfluxDB 2.x sync: {out['points']:,} points in {ours:.2f} s ({out['points'] / ours:,.0f} points/s); "
               f"floor (same Flux queries, annotated CSV read only) {floor:.2f} s; ratio floor/ours {floor / ours:.2f}; "

@@ -5,7 +5,8 @@ Silver: the bronze points landed in a window of days, deduplicated by sensor x t
 delivery wins), MERGEd into silver on that key, so late and re-sent points replace earlier copies and a
 rerun changes nothing. Rollups: only the IST days those points fall on are recomputed (with a day of
 context either side, so the stuck-run and spike flags see their neighbours) and replace those days
-in gold. tests/test_spark.py holds both engines to the same output.
+in gold. The thresholds are the dbt project's vars (dbt/dbt_project.yml `sensor_*`), the ones the dbt
+models use. tests/test_spark.py holds both engines to the same output.
 """
 
 from __future__ import annotations
@@ -17,12 +18,11 @@ from hasiru.config import IST_TZ
 from hasiru.secrets import pseudonym_salt
 from lake.catalog import table
 from spark_jobs.session import get_spark, table_path
+from transform.dbt_env import project_vars
 
 SILVER_TABLE, DAILY_TABLE = "silver.sensors__readings", "gold.fct_sensor_daily"
 SILVER_KEY = ("sensor_id", "reading_ts_utc")
-EXPECTED_PER_DAY = 96  # one reading every 15 minutes
-STUCK_RUN = 16  # identical moisture values in a row: 4 hours
-SPIKE_VWC_PCT = 15  # away from the median of the 9-reading neighbourhood
+RULES = {k.removeprefix("sensor_"): v for k, v in project_vars().items() if k.startswith("sensor_")}
 
 
 def _delta_exists(spark, path: str) -> bool:
@@ -48,7 +48,7 @@ def silver_batch(spark, window: tuple[dt.date, dt.date] | None = None):
             .select("sensor_id", "farm_id", F.col("reading_ts").alias("reading_ts_utc"),
                     F.to_date(F.from_utc_timestamp("reading_ts", IST_TZ)).alias("reading_date_ist"),
                     "soil_moisture_vwc_pct", "soil_temperature_c", "ec_ds_per_m", "battery_v",
-                    F.coalesce(F.col("soil_moisture_vwc_pct") > 60, F.lit(False)).alias("is_moisture_above_saturation"),
+                    F.coalesce(F.col("soil_moisture_vwc_pct") > RULES["saturation_vwc_pct"], F.lit(False)).alias("is_moisture_above_saturation"),
                     "landing_date", "source_file"))
 
 
@@ -88,12 +88,13 @@ def daily_rollup(spark, days: list[dt.date]):
     moisture = F.col("soil_moisture_vwc_pct")
     flagged = (readings
                .withColumn("same_as_previous", moisture.eqNullSafe(F.lag(moisture).over(by_time)))
-               .withColumn("neighbourhood_median", F.percentile(moisture, F.lit(0.5)).over(by_time.rowsBetween(-4, 4)))
+               .withColumn("neighbourhood_median", F.percentile(moisture, F.lit(0.5)).over(
+                   by_time.rowsBetween(-RULES["spike_half_window"], RULES["spike_half_window"])))
                .withColumn("run_id", F.sum(F.when(F.col("same_as_previous"), 0).otherwise(1))
                            .over(by_time.rowsBetween(Window.unboundedPreceding, 0))))
     flagged = (flagged
-               .withColumn("is_stuck", F.count(F.lit(1)).over(Window.partitionBy("sensor_id", "run_id")) >= STUCK_RUN)
-               .withColumn("is_spike", F.coalesce(F.abs(moisture - F.col("neighbourhood_median")) > SPIKE_VWC_PCT, F.lit(False)))
+               .withColumn("is_stuck", F.count(F.lit(1)).over(Window.partitionBy("sensor_id", "run_id")) >= RULES["stuck_run"])
+               .withColumn("is_spike", F.coalesce(F.abs(moisture - F.col("neighbourhood_median")) > RULES["spike_vwc_pct"], F.lit(False)))
                .where(F.col("reading_date_ist").isin(days)))
     clean = ~F.col("is_stuck") & ~F.col("is_spike")
     salt = pseudonym_salt()
@@ -106,7 +107,7 @@ def daily_rollup(spark, days: list[dt.date]):
     spikes = F.count(F.when(F.col("is_spike"), 1))
     measures = [
         n.alias("reading_count"),
-        F.round(F.lit(100.0) * n / EXPECTED_PER_DAY, 1).cast("double").alias("completeness_pct"),
+        F.round(F.lit(100.0) * n / RULES["readings_per_day"], 1).cast("double").alias("completeness_pct"),
         F.min(F.when(clean, moisture)).alias("moisture_min_vwc_pct"),
         exact_avg(F.when(clean, moisture), 2).alias("moisture_mean_vwc_pct"),
         F.max(F.when(clean, moisture)).alias("moisture_max_vwc_pct"),
@@ -117,10 +118,10 @@ def daily_rollup(spark, days: list[dt.date]):
         F.min("battery_v").alias("battery_min_v"),
         stuck.alias("stuck_readings"),
         spikes.alias("spike_readings"),
-        (stuck >= STUCK_RUN).alias("is_stuck_day"),
+        (stuck >= RULES["stuck_run"]).alias("is_stuck_day"),
         (spikes > 0).alias("has_spikes"),
-        F.coalesce(F.min("battery_v") < 3.5, F.lit(False)).alias("is_low_battery"),
-        (n < 0.8 * EXPECTED_PER_DAY).alias("is_incomplete"),
+        F.coalesce(F.min("battery_v") < RULES["low_battery_v"], F.lit(False)).alias("is_low_battery"),
+        (n < RULES["incomplete_share"] * RULES["readings_per_day"]).alias("is_incomplete"),
     ]
     names = ["reading_count", "completeness_pct", "moisture_min_vwc_pct", "moisture_mean_vwc_pct", "moisture_max_vwc_pct",
              "soil_temp_min_c", "soil_temp_mean_c", "soil_temp_max_c", "ec_mean_ds_per_m", "battery_min_v",

@@ -21,11 +21,10 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from urllib.parse import parse_qs, urlparse
 
-from tests.servers import send_json
+from tests.servers import LoopbackHTTP, send_json
 
 SHARD_NS = 7 * 24 * 3600 * 10**9
 FIELD = re.compile(r'([^,=\s]+)=("(?:[^"\\]|\\.)*"|[^,]+)')
@@ -65,7 +64,7 @@ def csv_cell(value: str) -> str:
     return '"' + value.replace('"', '""') + '"' if any(c in value for c in ',"\r\n') else value
 
 
-class Influx2Double:
+class Influx2Double(LoopbackHTTP):
     def __init__(self, token: str = "hasiru-read-token", org: str = "hasiru", buckets=("sensors",)):
         self.token, self.org, self.buckets = token, org, set(buckets)
         self.series: dict[tuple, dict[int, str]] = {}  # (bucket, measurement, tags, field, type) -> {ns: value}
@@ -73,13 +72,7 @@ class Influx2Double:
         self.queries: list[dict] = []
         self.die_after_tables: int | None = None
         self.error_after_tables: int | None = None
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def close(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
+        super().__init__(self._handler())
 
     # --- storage ---------------------------------------------------------------------------------
     def store(self, bucket: str, body: str, precision: str = "ns") -> list[str]:

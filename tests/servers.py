@@ -8,7 +8,9 @@ import json
 import shutil
 import socket
 import subprocess
+import threading
 import time
+from http.server import ThreadingHTTPServer
 from pathlib import Path
 
 import httpx
@@ -161,6 +163,20 @@ def foreign_fetches(driver, origin: str) -> list[str]:
     tried |= {m.split(" ")[0] for m in log if "ERR_NAME_NOT_RESOLVED" in m or "ERR_CONNECTION" in m}
     blocked = " ".join(m for m in log if "Content Security Policy" in m)
     return sorted(n for n in tried if not (n in blocked and "has been blocked" in blocked))
+
+
+class LoopbackHTTP:
+    """An http.server on a free loopback port, served from a daemon thread: the base of the wire-format
+    doubles (weather providers, InfluxDB 2.x). `handler` is the request handler class."""
+
+    def __init__(self, handler):
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
 
 
 def send_json(handler, status: int, body: dict | bytes) -> None:

@@ -289,6 +289,16 @@ def test_the_lookup_copy_holds_every_row_and_value_the_api_file_holds(published)
     assert len(files) <= lookups.KEEP and files[-1] == lookups.path_for(published, version)
 
 
+def test_a_file_without_its_lookups_is_a_503_that_says_republish(published, tmp_path):
+    import shutil
+
+    (tmp_path / "serving").mkdir()
+    shutil.copy(published, tmp_path / "serving" / published.name)  # the DuckDB file alone, as an older release wrote it
+    resp = TestClient(create_app(tmp_path / "serving" / published.name, SECRET)).get("/v1/farms/FA1/advisories",
+                                                                                     headers=as_user("U1"))
+    assert resp.status_code == 503 and "run `hasiru publish`" in resp.json()["error"]["message"]
+
+
 def test_a_failing_serving_test_keeps_the_published_file(lake_env):
     """Two rows for one farm in silver: api_farms' unique test fails, the publish says which test, and the
     API keeps answering from the file published before."""

@@ -7,13 +7,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import threading
 import time
 import urllib.parse
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 
 from hasiru.config import IST
-from tests.servers import send_json
+from tests.servers import LoopbackHTTP, send_json
 
 
 
@@ -41,17 +40,11 @@ def imd(district: str, start: dt.date) -> dict:
                           "RH_Max": 85, "RH_Min": 45, "Wind_Speed_kmph": 9.0} for k in range(5)]}
 
 
-class WeatherDouble:
+class WeatherDouble(LoopbackHTTP):
     def __init__(self, mode: str = "ok", stall_s: float = 1.0, start: dt.date = dt.date(2026, 11, 27)):
         self.mode, self.stall_s, self.start = mode, stall_s, start
         self.requests = 0
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def close(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
+        super().__init__(self._handler())
 
     def _handler(self):
         double = self

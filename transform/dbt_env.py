@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
 from pathlib import Path
@@ -12,6 +13,15 @@ from hasiru.config import REPO_ROOT, ConfigError, settings
 from hasiru.secrets import pseudonym_salt
 
 DBT_PROJECT_DIR = REPO_ROOT / "dbt"
+
+
+@functools.cache
+def project_vars() -> dict:
+    """The vars declared in dbt/dbt_project.yml with their defaults: rules that code outside dbt applies too
+    (the Spark sensor job's thresholds) read them here instead of restating them."""
+    import yaml
+
+    return dict(yaml.safe_load((DBT_PROJECT_DIR / "dbt_project.yml").read_text(encoding="utf-8"))["vars"])
 
 
 def dbt_env(target: str | None = None) -> dict[str, str]:

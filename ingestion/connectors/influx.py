@@ -105,6 +105,14 @@ def _rfc3339(ts: dt.datetime) -> str:
     return ts.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
+def windows(start: dt.datetime, until: dt.datetime, chunk: dt.timedelta):
+    """[start, end) windows of `chunk` from start up to until (the last one shorter)."""
+    while start < until:
+        end = min(start + chunk, until)
+        yield start, end
+        start = end
+
+
 class WindowedSync:
     """Windows, look-back and watermarks, the same for both APIs. A subclass says how to check the
     server (`ping`), what to learn once per measurement before its windows (`prepare`) and how to read
@@ -141,11 +149,10 @@ class WindowedSync:
         windows landed, when the measurement is done or a window fails."""
         moved = None
         try:
-            start = (mark - self.s.lookback) if mark else now - self.s.initial_start
+            first = (mark - self.s.lookback) if mark else now - self.s.initial_start
             prepared = self.prepare(m)
             points, files = 0, []
-            while start < until:
-                end = min(start + self.s.chunk, until)
+            for start, end in windows(first, until, self.s.chunk):
                 data, n = self.pull_window(m, start, end, prepared)
                 if n:
                     name = f"influx_{m}_{start:%Y%m%dT%H%M%S}_{end:%Y%m%dT%H%M%S}.lp"
@@ -153,7 +160,6 @@ class WindowedSync:
                     points += n
                 if mark is None or end > mark:  # only forward: a look-back window never moves it back
                     mark = moved = end
-                start = end
             return {"points": points, "files": files, "watermark": mark}
         finally:
             if moved is not None:

@@ -199,10 +199,14 @@ def create_app(db_path: Path, secret: bytes | list[bytes], *, rate_per_token: in
 
     def current() -> Version:
         try:
-            return db.current()
+            v = db.current()
         except NotPublished as e:
             log.warning("%s", e)
             raise ApiError(503, "not_published", "no data published yet (run `hasiru publish`)") from None
+        if v.lookups is None:
+            log.warning("published version %s has no lookups file (serving/lookups.py)", v.version)
+            raise ApiError(503, "not_published", "the published data predates this server's release (run `hasiru publish`)")
+        return v
 
     @dataclass(frozen=True)
     class Call:

@@ -34,9 +34,8 @@ class Version:
         self.con = con
         self.version = con.sql("select version from _serving_meta").fetchall()[0][0]
         side = lookups.path_for(published, self.version)
-        if not side.exists():
-            raise NotPublished(f"{side.name} is missing: the file was published by an older release (run `hasiru publish`)")
-        self.lookups = lookups.connect(side)
+        # the API's routes need it (serving/api/app.py says so when it is missing); the FPO app reads DuckDB only
+        self.lookups = lookups.connect(side) if side.exists() else None
         self.principals = {u: (r, f, o) for u, r, f, o in con.sql("select user_id, role, farmer_id, fpo_id from api_principals").fetchall()}
         farms = con.sql("select farm_id, farmer_id, fpo_id from api_farms").fetchall()
         self.farm_owner = {a: (b, c) for a, b, c in farms}
@@ -58,6 +57,8 @@ class Version:
 
     def lookup(self, sql: str, params: list | dict | None = None) -> list[dict]:
         """A point lookup on the version's SQLite copy of a LOOKUP_TABLES table, rows as dicts."""
+        if self.lookups is None:
+            raise NotPublished(f"no lookups file for version {self.version}: it was published by an older release (run `hasiru publish`)")
         return [dict(r) for r in self.lookups.execute(sql, params or [])]
 
     def frame(self, sql: str, params: list | None = None):

@@ -1,6 +1,6 @@
 -- One row per sensor and IST day: moisture, temperature, EC and battery statistics, how complete the
 -- day's reporting was (96 readings expected) and anomaly flags. Stuck and spiking readings are
--- counted and left out of the statistics.
+-- counted and left out of the statistics. The thresholds are the project's sensor_* vars.
 with readings as (
     select * from {{ ref('int_sensor_readings_flagged') }}
 )
@@ -10,7 +10,7 @@ select
     {{ pseudonym('farm_id') }} as farm_key,
     reading_date_ist as date_day,
     count(*) as reading_count,
-    round(100.0 * count(*) / 96, 1) as completeness_pct,
+    round(100.0 * count(*) / {{ var('sensor_readings_per_day') }}, 1) as completeness_pct,
     min(soil_moisture_vwc_pct) filter (where not is_stuck and not is_spike) as moisture_min_vwc_pct,
     {{ exact_avg('case when not is_stuck and not is_spike then soil_moisture_vwc_pct end', 2) }} as moisture_mean_vwc_pct,
     max(soil_moisture_vwc_pct) filter (where not is_stuck and not is_spike) as moisture_max_vwc_pct,
@@ -21,9 +21,9 @@ select
     min(battery_v) as battery_min_v,
     count(*) filter (where is_stuck) as stuck_readings,
     count(*) filter (where is_spike) as spike_readings,
-    count(*) filter (where is_stuck) >= 16 as is_stuck_day,
+    count(*) filter (where is_stuck) >= {{ var('sensor_stuck_run') }} as is_stuck_day,
     count(*) filter (where is_spike) > 0 as has_spikes,
-    coalesce(min(battery_v) < 3.5, false) as is_low_battery,
-    count(*) < 0.8 * 96 as is_incomplete
+    coalesce(min(battery_v) < {{ var('sensor_low_battery_v') }}, false) as is_low_battery,
+    count(*) < {{ var('sensor_incomplete_share') }} * {{ var('sensor_readings_per_day') }} as is_incomplete
 from readings
 group by sensor_id, farm_id, reading_date_ist

@@ -26,7 +26,7 @@ select
     ec_ds_per_m,
     battery_v,
     -- flags: bronze already quarantined impossible values; these are possible but implausible
-    coalesce(soil_moisture_vwc_pct > 60, false) as is_moisture_above_saturation,
+    coalesce(soil_moisture_vwc_pct > {{ var('sensor_saturation_vwc_pct') }}, false) as is_moisture_above_saturation,
     -- lineage
     landing_date,
     source_file
