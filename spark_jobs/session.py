@@ -150,6 +150,9 @@ def stop() -> None:
     if _session is not None:
         _session.stop()
         _session = None
+    # pyspark marks the process as Spark Connect's for good once a remote session was made; a classic
+    # session started later in the same process would then refuse to start (CONNECT_URL_NOT_SET)
+    os.environ.pop("SPARK_CONNECT_MODE_ENABLED", None)
 def table_path(spec) -> str:
     """Where a catalog table lives, as Spark names it."""
     from lake.delta_io import table_uri

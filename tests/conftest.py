@@ -22,8 +22,8 @@ def lake_env(tmp_path, monkeypatch) -> Path:
     monkeypatch.setenv("HASIRU_LANDING_DIR", str(tmp_path / "landing"))
     monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "dagster_home"))
     for derived in ("HASIRU_WAREHOUSE_PATH", "HASIRU_SERVING_DIR"):  # under the data dir, not a module world's
-        # set, then removed: monkeypatch records the variable, so what code under test writes into os.environ
-        # later (transform.dbt_env.apply_dbt_env sets HASIRU_WAREHOUSE_PATH) is undone too, not left to the next test
+        # set, then removed: monkeypatch records the variable, so anything code under test writes into os.environ
+        # later is undone too, not left to the next test
         monkeypatch.setenv(derived, "")
         monkeypatch.delenv(derived)
     (tmp_path / "dagster_home").mkdir()

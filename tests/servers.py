@@ -193,53 +193,30 @@ def send_json(handler, status: int, body: dict | bytes) -> None:
         pass
 
 
-class SparkStandalone:
-    """A Spark standalone cluster on loopback, started from the installed pyspark: one master and `workers`
-    workers (`spark-class org.apache.spark.deploy.master.Master` / `...worker.Worker`), each worker
-    offering `cores` cores; `url` is the master (spark://127.0.0.1:<port>)."""
+class _SparkProcesses:
+    """Processes started from the installed pyspark's scripts, each in its own session, logged under `root`;
+    stopped together (SIGTERM to each group, then SIGKILL after `grace_s`)."""
 
-    def __init__(self, root: Path, workers: int = 2, cores: int = 1, memory: str = "2g"):
+    grace_s = 20
+
+    def __init__(self, root: Path, **env: str):
         import os
         import sys
 
         import pyspark
 
         self.home = Path(pyspark.__file__).parent
-        self.root, self.workers, self.cores, self.memory = root, workers, cores, memory
-        self.port, self.ui_port = free_port(), free_port()
-        self.url = f"spark://127.0.0.1:{self.port}"
-        self.env = {**os.environ, "SPARK_HOME": str(self.home), "SPARK_LOCAL_IP": "127.0.0.1",
-                    "SPARK_LOCAL_DIRS": str(root / "work"), "SPARK_WORKER_DIR": str(root / "work"),
-                    "PYSPARK_PYTHON": sys.executable}
+        self.root = root
+        self.env = {**os.environ, "SPARK_HOME": str(self.home), "SPARK_LOCAL_IP": "127.0.0.1", "PYSPARK_PYTHON": sys.executable, **env}
         self.procs: list[subprocess.Popen] = []
 
-    def _start(self, name: str, *args: str) -> None:
+    def _start(self, name: str, script: str, *args: str) -> subprocess.Popen:
+        self.root.mkdir(parents=True, exist_ok=True)
         log = open(self.root / f"{name}.log", "w")
-        self.procs.append(subprocess.Popen([str(self.home / "bin" / "spark-class"), *args], env=self.env,
-                                           stdout=log, stderr=subprocess.STDOUT, start_new_session=True))
-
-    def alive_workers(self) -> int:
-        try:
-            state = httpx.get(f"http://127.0.0.1:{self.ui_port}/json/", timeout=2).json()
-        except (httpx.TransportError, ValueError):
-            return 0
-        return sum(1 for w in state.get("workers", []) if w.get("state") == "ALIVE")
-
-    def __enter__(self) -> "SparkStandalone":
-        (self.root / "work").mkdir(parents=True, exist_ok=True)
-        self._start("master", "org.apache.spark.deploy.master.Master", "--host", "127.0.0.1", "--port", str(self.port),
-                    "--webui-port", str(self.ui_port))
-        wait_http(f"http://127.0.0.1:{self.ui_port}/json/", timeout_s=60)
-        for i in range(self.workers):
-            self._start(f"worker{i}", "org.apache.spark.deploy.worker.Worker", self.url, "--host", "127.0.0.1",
-                        "--cores", str(self.cores), "--memory", self.memory, "--webui-port", str(free_port()))
-        deadline = time.monotonic() + 60
-        while self.alive_workers() < self.workers:
-            if time.monotonic() > deadline:
-                logs = {p.name: p.read_text()[-800:] for p in self.root.glob("*.log")}
-                raise AssertionError(f"{self.alive_workers()} of {self.workers} Spark workers registered: {logs}")
-            time.sleep(0.5)
-        return self
+        proc = subprocess.Popen([str(self.home / "bin" / script), *args], env=self.env, stdout=log,
+                                stderr=subprocess.STDOUT, start_new_session=True)
+        self.procs.append(proc)
+        return proc
 
     def __exit__(self, *exc) -> None:
         import os
@@ -252,42 +229,68 @@ class SparkStandalone:
                 pass
         for p in self.procs:
             try:
-                p.wait(20)
+                p.wait(self.grace_s)
             except subprocess.TimeoutExpired:
                 os.killpg(p.pid, signal.SIGKILL)
 
 
-class SparkConnectServer:
+class SparkStandalone(_SparkProcesses):
+    """A Spark standalone cluster on loopback, started from the installed pyspark: one master and `workers`
+    workers (`spark-class org.apache.spark.deploy.master.Master` / `...worker.Worker`), each worker
+    offering `cores` cores; `url` is the master (spark://127.0.0.1:<port>)."""
+
+    def __init__(self, root: Path, workers: int = 2, cores: int = 1, memory: str = "2g"):
+        super().__init__(root, SPARK_LOCAL_DIRS=str(root / "work"), SPARK_WORKER_DIR=str(root / "work"))
+        self.workers, self.cores, self.memory = workers, cores, memory
+        self.port, self.ui_port = free_port(), free_port()
+        self.url = f"spark://127.0.0.1:{self.port}"
+
+    def alive_workers(self) -> int:
+        try:
+            state = httpx.get(f"http://127.0.0.1:{self.ui_port}/json/", timeout=2).json()
+        except (httpx.TransportError, ValueError):
+            return 0
+        return sum(1 for w in state.get("workers", []) if w.get("state") == "ALIVE")
+
+    def __enter__(self) -> "SparkStandalone":
+        (self.root / "work").mkdir(parents=True, exist_ok=True)
+        self._start("master", "spark-class", "org.apache.spark.deploy.master.Master", "--host", "127.0.0.1", "--port", str(self.port),
+                    "--webui-port", str(self.ui_port))
+        wait_http(f"http://127.0.0.1:{self.ui_port}/json/", timeout_s=60)
+        for i in range(self.workers):
+            self._start(f"worker{i}", "spark-class", "org.apache.spark.deploy.worker.Worker", self.url, "--host", "127.0.0.1",
+                        "--cores", str(self.cores), "--memory", self.memory, "--webui-port", str(free_port()))
+        deadline = time.monotonic() + 60
+        while self.alive_workers() < self.workers:
+            if time.monotonic() > deadline:
+                logs = {p.name: p.read_text()[-800:] for p in self.root.glob("*.log")}
+                raise AssertionError(f"{self.alive_workers()} of {self.workers} Spark workers registered: {logs}")
+            time.sleep(0.5)
+        return self
+
+
+class SparkConnectServer(_SparkProcesses):
     """Spark Connect's server started from the installed pyspark (spark-submit of SparkConnectServer, whose
     jar pyspark ships), local mode, with the platform's Spark settings (Delta's jars and catalog); `url` is
     what HASIRU_SPARK_REMOTE takes (sc://127.0.0.1:<port>)."""
 
+    grace_s = 30
+
     def __init__(self, root: Path, conf: dict[str, str]):
-        import os
-        import sys
-
-        import pyspark
-
-        self.home = Path(pyspark.__file__).parent
-        self.root, self.conf, self.port = root, conf, free_port()
+        super().__init__(root)
+        self.conf, self.port = conf, free_port()
         self.url = f"sc://127.0.0.1:{self.port}"
-        self.env = {**os.environ, "SPARK_HOME": str(self.home), "SPARK_LOCAL_IP": "127.0.0.1", "PYSPARK_PYTHON": sys.executable}
-        self.proc: subprocess.Popen | None = None
 
     def __enter__(self) -> "SparkConnectServer":
         import socket as _socket
 
-        self.root.mkdir(parents=True, exist_ok=True)
         conf = dict(self.conf)
         master = conf.pop("spark.master")
-        args = [str(self.home / "bin" / "spark-submit"), "--master", master,
-                "--class", "org.apache.spark.sql.connect.service.SparkConnectServer"]
+        args = ["--master", master, "--class", "org.apache.spark.sql.connect.service.SparkConnectServer"]
         for key, value in {**conf, "spark.connect.grpc.binding.address": "127.0.0.1",
                            "spark.connect.grpc.binding.port": str(self.port)}.items():
             args += ["--conf", f"{key}={value}"]
-        log = open(self.root / "connect.log", "w")
-        self.proc = subprocess.Popen([*args, "spark-internal"], env=self.env, stdout=log, stderr=subprocess.STDOUT,
-                                     start_new_session=True)
+        self.proc = self._start("connect", "spark-submit", *args, "spark-internal")
         deadline = time.monotonic() + 120
         while True:
             try:
@@ -297,14 +300,3 @@ class SparkConnectServer:
                 if self.proc.poll() is not None or time.monotonic() > deadline:
                     raise AssertionError(f"Spark Connect did not start: {(self.root / 'connect.log').read_text()[-2000:]}") from None
                 time.sleep(0.5)
-
-    def __exit__(self, *exc) -> None:
-        import os
-        import signal
-
-        if self.proc:
-            os.killpg(self.proc.pid, signal.SIGTERM)
-            try:
-                self.proc.wait(30)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.proc.pid, signal.SIGKILL)

@@ -418,3 +418,19 @@ def test_every_job_reads_exactly_the_tables_it_declares(world, monkeypatch):
     for key, declared in ((["gold", "farm_advisories"], advisories.READS), (["delivery", "sms_outbox"], digest.reads())):
         parents = {"/".join(k.path) for k in graph.get(dg.AssetKey(key)).parent_keys}
         assert parents == {n.replace(".", "/", 1) for n in declared}, key
+
+
+def test_dbt_variables_are_in_the_environment_only_while_dbt_starts(lake_env, monkeypatch):
+    """dagster-dbt starts dbt with the process environment: dbt's variables are set for that, then removed
+    (or put back as they were), so no later world or child process inherits the warehouse or the salt."""
+    import os
+
+    from transform.dbt_env import dbt_environment
+
+    monkeypatch.setenv("HASIRU_DBT_TARGET", "before")
+    monkeypatch.delenv("HASIRU_PSEUDONYM_SALT", raising=False)
+    with dbt_environment() as values:
+        assert os.environ["HASIRU_WAREHOUSE_PATH"] == values["HASIRU_WAREHOUSE_PATH"].strip() != ""
+        assert os.environ["HASIRU_PSEUDONYM_SALT"] and os.environ["HASIRU_DBT_TARGET"] == "duckdb"
+    assert "HASIRU_WAREHOUSE_PATH" not in os.environ and "HASIRU_PSEUDONYM_SALT" not in os.environ
+    assert os.environ["HASIRU_DBT_TARGET"] == "before"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import sys
@@ -52,9 +53,23 @@ def dbt_env(target: str | None = None) -> dict[str, str]:
     return env
 
 
-def apply_dbt_env() -> None:
-    """Set dbt's variables in this process (dbt and dagster-dbt read the process environment)."""
-    os.environ.update(dbt_env())
+@contextlib.contextmanager
+def dbt_environment():
+    """dbt's variables in this process's environment for the duration, then as they were: dagster-dbt hands
+    the process environment to dbt's subprocess and reads the profile from it, so they must be there while
+    it starts dbt, but must not stay (an in-process caller's next world, or a child process started later,
+    would inherit another world's warehouse and the pseudonym salt)."""
+    values = dbt_env()
+    before = {k: os.environ.get(k) for k in values}
+    os.environ.update(values)
+    try:
+        yield values
+    finally:
+        for k, v in before.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
 
 
 def manifest_path() -> Path:

@@ -24,7 +24,7 @@ from dagster_project.partitions import DAILY_IST
 from hasiru import engine as engines
 from lake.catalog import MODEL_LAYERS, lake_name
 from transform import lake_export
-from transform.dbt_env import DBT_PROJECT_DIR, apply_dbt_env, manifest_path
+from transform.dbt_env import DBT_PROJECT_DIR, dbt_environment, manifest_path
 
 if not manifest_path().exists():
     raise FileNotFoundError(f"{manifest_path()} is missing: run `bash scripts/setup.sh` (it prepares the dbt manifest)")
@@ -56,7 +56,6 @@ hasiru_dbt_resource = DbtCliResource(project_dir=str(DBT_PROJECT_DIR), profiles_
 @dbt_assets(manifest=manifest_path(), dagster_dbt_translator=HasiruTranslator(), partitions_def=DAILY_IST,
             backfill_policy=dg.BackfillPolicy.single_run(), name="hasiru_dbt", exclude="tag:serving")
 def hasiru_dbt_assets(context: dg.AssetExecutionContext, dbt: DbtCliResource):
-    apply_dbt_env()
     window = context.partition_time_window
     first = dt.date.fromisoformat(window.start.strftime("%Y-%m-%d"))
     last = dt.date.fromisoformat((window.end - dt.timedelta(days=1)).strftime("%Y-%m-%d"))
@@ -69,7 +68,8 @@ def hasiru_dbt_assets(context: dg.AssetExecutionContext, dbt: DbtCliResource):
         yield from _spark_job_outputs(context, job_models, summary, "silver")
         # one argument: dagster-dbt takes only the first word after --exclude as its value
         args += ["--exclude", " ".join(sorted(m.model for m in job_models))]
-    invocation = dbt.cli(args, context=context)
+    with dbt_environment():  # while dagster-dbt reads the profile and starts dbt, not after
+        invocation = dbt.cli(args, context=context)
     yield from _stream(invocation, context)
     if on_spark:
         # gold after dbt: Dagster wants outputs in the graph's order, and gold models sit downstream of views
