@@ -28,7 +28,7 @@ def test_readme_starts_with_two_commands_and_ci_runs_exactly_the_test_one():
     # each sets up first (set-up skips itself when nothing changed), then does its one thing
     def steps(script: str) -> list[str]:
         lines = (ROOT / script.split()[-1]).read_text().splitlines()
-        return [ln.split()[-1] if ln.startswith("bash ") else ln.split()[1] for ln in lines if ln.startswith(("bash ", "exec "))]
+        return [ln.split()[1] for ln in lines if ln.startswith(("bash ", "exec "))]  # the script or program run
 
     assert steps(run) == ["scripts/setup.sh", ".venv/bin/hasiru"]
     assert steps(test) == ["scripts/setup.sh", "scripts/test-servers.sh", ".venv/bin/pytest"]
