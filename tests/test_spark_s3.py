@@ -77,3 +77,20 @@ def test_spark_commits_on_s3_are_read_by_delta_rs_partitioned_as_declared(s3_wor
     # what delta-rs reads is what Spark reads
     assert silver.to_pyarrow_table().num_rows == spark.read.format("delta").load(
         f"s3a://{BUCKET}/prod/silver/sensors__readings").count() > 0
+
+
+def test_an_s3_lake_without_the_s3a_jars_says_which_set_up_step_fetches_them(tmp_path, monkeypatch):
+    from spark_jobs import jars, session
+
+    for jar in jars.DELTA_JARS:  # Delta's jars there, the s3a ones not
+        (tmp_path / jar.file_name).symlink_to(jars.jars_dir() / jar.file_name)
+    monkeypatch.setenv("HASIRU_SPARK_JARS_DIR", str(tmp_path))
+    monkeypatch.setenv("HASIRU_LAKE_URI", "s3://hasiru-lake/prod")
+    monkeypatch.delenv("HASIRU_SPARK_EXTRA_JARS", raising=False)
+    with pytest.raises(jars.JarsMissing, match=r"s3a jars \['hadoop-aws-3\.5\.0\.jar', 'bundle-2\.35\.4\.jar'.*setup\.sh --spark-s3"):
+        session.spark_conf()
+    monkeypatch.setenv("HASIRU_SPARK_EXTRA_JARS", "/opt/cluster/hadoop-aws.jar")  # a cluster's own: used instead
+    assert session.spark_conf()["spark.jars"].endswith(",/opt/cluster/hadoop-aws.jar")
+    monkeypatch.setenv("HASIRU_LAKE_URI", str(tmp_path / "lake"))  # a local lake needs no s3a jars
+    monkeypatch.delenv("HASIRU_SPARK_EXTRA_JARS")
+    assert "hadoop-aws" not in session.spark_conf()["spark.jars"]
