@@ -15,7 +15,7 @@ done
 spark_s3_jars() {
   if [ "$SPARK_S3" = 1 ]; then
     echo "setup: Spark's s3a jars (hadoop-aws, AWS SDK bundle; pinned, verified)"
-    .venv/bin/python -m spark_jobs.jars --s3 >/dev/null
+    .venv/bin/python -m spark_jobs.jars --s3  # says what it downloads (the bundle: 686 MB)
   fi
 }
 
