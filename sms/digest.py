@@ -34,8 +34,9 @@ from lake import delta_io
 from lake.tables import SMS_DND, SMS_OUTBOX
 from sms import kannada, segments, templates
 from hasiru.reference import block_place, geography, mandi_place
-from sms.weather_alerts import HAZARD, LEAD_DAYS
+from sms.weather_alerts import HAZARD
 from transform import serving_build
+from transform.dbt_env import project_vars
 
 MAX_SEGMENTS = 2
 DIGEST_WEEKDAYS = (1, 4)  # Tuesday, Friday: the cadence of the district agromet advisories
@@ -43,7 +44,7 @@ QUIET_START, QUIET_END = dt.time(21, 0), dt.time(8, 0)
 SEND_FROM = dt.time(9, 0)  # digests are scheduled for 09:00 IST on their day
 PHONE = re.compile(r"^\+91[6-9]\d{9}$")
 IRRIGATION_BLOCKS = {"IRRIGATE": "irrigate", "RAIN_EXPECTED": "rain_expected", "NO_DEFICIT": "no_irrigation"}
-MAX_FORECAST_HORIZON = 30
+MAX_FORECAST_HORIZON = project_vars()["price_max_horizon_days"]  # the longest price-forecast lead quoted
 MIXED_CROPS = {"vegetables"}  # a crop plan that names no single crop: no price quoted for it
 
 
@@ -122,8 +123,7 @@ def _inputs(day: dt.date, progress: Callable[[str], None] | None = None) -> pa.T
     sms_digest_inputs (dbt/models/serving/sms) for `day`, built into a scratch file and read back."""
     with tempfile.TemporaryDirectory(prefix="hasiru-digest-") as scratch:
         path = Path(scratch) / "digest.duckdb"
-        serving_build.build(path, "digest", {"digest_day": day.isoformat(), "alert_lead_days": list(LEAD_DAYS),
-                                             "price_max_horizon_days": MAX_FORECAST_HORIZON}, progress)
+        serving_build.build(path, "digest", {"digest_day": day.isoformat()}, progress)  # the rest: the project's vars
         with duckdb.connect(str(path), read_only=True) as con:
             return con.sql("select * from sms_digest_inputs order by farmer_id").to_arrow_table()
 

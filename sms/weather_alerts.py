@@ -11,6 +11,7 @@ lead 1-3 days); the advice verification applies the same rows here.
 from __future__ import annotations
 
 from hasiru.reference import rows
+from transform.dbt_env import project_vars
 
 _ROWS = sorted(rows("imd_severe_weather.csv"), key=lambda r: int(r["severity_rank"]))
 # kind: (SQL condition on a silver forecast or observation row, rank: lower is more severe)
@@ -18,5 +19,5 @@ KINDS: dict[str, tuple[str, int]] = {
     r["weather_kind"]: (f"{r['measure']} {r['comparison']} {float(r['threshold'])}", int(r["severity_rank"])) for r in _ROWS}
 # what a farmer should do differs by hazard: each kind's block and alert (sms/templates/<lang>.yaml)
 HAZARD = {r["weather_kind"]: r["hazard"] for r in _ROWS}
-# the forecast leads an alert looks at (days after the digest day), passed to dbt as var alert_lead_days
-LEAD_DAYS = (1, 3)
+# the forecast leads an alert looks at (days after the digest day): the dbt project's var alert_lead_days
+LEAD_DAYS = tuple(project_vars()["alert_lead_days"])
