@@ -146,13 +146,37 @@ def get_spark():
 
 
 def stop() -> None:
+    """Stop the session and its JVM, so the next session starts afresh with the settings of its time: the
+    jars given at a JVM's launch (Delta's, the s3a ones for an s3:// lake) are the only ones on its
+    driver's classpath, and a new SparkContext in the same JVM would keep the first session's."""
     global _session
     if _session is not None:
         _session.stop()
         _session = None
+    _stop_jvm()
     # pyspark marks the process as Spark Connect's for good once a remote session was made; a classic
     # session started later in the same process would then refuse to start (CONNECT_URL_NOT_SET)
     os.environ.pop("SPARK_CONNECT_MODE_ENABLED", None)
+
+
+def _stop_jvm() -> None:
+    import subprocess
+
+    from pyspark import SparkContext
+
+    gateway = SparkContext._gateway
+    if gateway is None:
+        return
+    proc = getattr(gateway, "proc", None)
+    gateway.shutdown()
+    SparkContext._gateway = SparkContext._jvm = None
+    if proc is not None:  # the JVM exits when its stdin closes (pyspark's java_gateway)
+        if proc.stdin:
+            proc.stdin.close()
+        try:
+            proc.wait(30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
 def table_path(spec) -> str:
     """Where a catalog table lives, as Spark names it."""
     from lake.delta_io import table_uri
