@@ -16,6 +16,7 @@ simulator's world, then times, in the same run:
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import datetime as dt
 import os
 import shutil
@@ -114,7 +115,7 @@ def bench_influx2(lp: bytes, s, now: dt.datetime, v1_s: float) -> None:
     from influxdb_client import InfluxDBClient
     from influxdb_client.client.write_api import SYNCHRONOUS
 
-    from ingestion.connectors.influx import InfluxSettings, windows
+    from ingestion.connectors.influx import windows
     from ingestion.connectors.influx2 import Influx2Connector, window_query
     from tests.influx2_double import Influx2Double
 
@@ -127,7 +128,7 @@ def bench_influx2(lp: bytes, s, now: dt.datetime, v1_s: float) -> None:
             for i in range(0, len(lines), 50_000):
                 writer.write("sensors", record=b"\n".join(lines[i:i + 50_000]).decode())
         os.environ.update(HASIRU_LAKE_URI=lake + "-v2", HASIRU_LANDING_DIR=landed + "-v2")  # no v1 marks: the same windows
-        s2 = InfluxSettings(**{**s.__dict__, "url": double.url, "api": "v2", "token": double.token, "org": double.org, "bucket": "sensors"})
+        s2 = dataclasses.replace(s, url=double.url, api="v2", token=double.token, org=double.org, bucket="sensors")
         c = Influx2Connector(s2)
         t = time.perf_counter()
         out = c.sync(now=now)["soil"]
