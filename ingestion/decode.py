@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ingestion import native
 from ingestion.parsed import FileRejected
 
 MAX_LINE_BYTES = 64 * 1024  # no record of any source comes near this; a longer line is a broken one
@@ -74,6 +75,9 @@ def utf8(data: bytes, name: str) -> bytes:
 def clean(data: bytes, name: str) -> Cleaned:
     """Decode a line-oriented file (CSV, line protocol): bad lines are set aside with their reasons."""
     data = utf8(data, name)
+    compiled = native.module()
+    if compiled is not None and compiled.text_ok(data, MAX_LINE_BYTES):  # one pass instead of five
+        return Cleaned(data, None, [])
     if b"\r" in data:
         data = data.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
     buf = np.frombuffer(data, np.uint8)

@@ -66,12 +66,34 @@ class Rejects:
         })
 
 
+# bytes NOT_TEXT matches (0xEF starts U+FFFD's encoding, and other characters: a column holding one is checked in full)
+_SUSPECT = np.zeros(256, dtype=bool)
+_SUSPECT[[*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F, 0xEF]] = True
+
+
+def _plain(col: pa.ChunkedArray) -> bool:
+    """No value of the column can fail check_text: none longer than MAX_FIELD_CHARS bytes (so characters),
+    none holding a suspect byte. One pass over the column's bytes instead of a regular expression per value."""
+    for chunk in col.chunks:
+        if len(chunk) == 0:
+            continue
+        offsets = np.frombuffer(chunk.buffers()[1], np.int32)[chunk.offset:chunk.offset + len(chunk) + 1]
+        if np.diff(offsets).max() > MAX_FIELD_CHARS:
+            return False
+        data = chunk.buffers()[2]
+        text = np.frombuffer(data, np.uint8)[offsets[0]:offsets[-1]] if data is not None else np.zeros(0, np.uint8)
+        if _SUSPECT[text].any():
+            return False
+    return True
+
+
 def check_text(payload: pa.Table, issues: RowIssues) -> None:
     """Every text field of every source: not over MAX_FIELD_CHARS, no control bytes or undecodable bytes."""
     for name in payload.column_names:
-        col = payload[name].combine_chunks()
-        if name == "source_file" or not pa.types.is_string(col.type) or col.null_count == len(col):
+        col = payload[name]
+        if name == "source_file" or not pa.types.is_string(col.type) or col.null_count == len(col) or _plain(col):
             continue
+        col = col.combine_chunks()
         length = pc.utf8_length(col)
         issues.flag(pc.greater(length, MAX_FIELD_CHARS), lambda col=col, length=length, name=name: pc.binary_join_element_wise(
             pa.scalar(f"{name}: "), pc.cast(length, pa.string()),

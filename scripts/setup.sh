@@ -27,9 +27,9 @@ UV_VERSION=0.13.8
 STAMP=.venv/.hasiru-setup
 fingerprint() {
   { cat requirements.lock dashboards/superset/requirements.lock pyproject.toml scripts/setup.sh lake/tables.py \
-        dbt/dbt_project.yml spark_jobs/jars.py serving/api/docs_assets.py
-    find dbt/models dbt/macros sms/templates -type f -print0 | sort -z | xargs -0 cat
-    command -v java "$PY" || true; } | sha256sum | cut -d' ' -f1
+        dbt/dbt_project.yml spark_jobs/jars.py serving/api/docs_assets.py native/Cargo.toml native/Cargo.lock native/pyproject.toml
+    find dbt/models dbt/macros sms/templates native/src -type f -print0 | sort -z | xargs -0 cat
+    command -v java "$PY" cargo || true; } | sha256sum | cut -d' ' -f1
 }
 if [ -f "$STAMP" ] && [ -x .venv/bin/hasiru ] && [ -x .venv-superset/bin/superset ] && [ -f dbt/target/manifest.json ] \
    && [ "$(cat "$STAMP")" = "$(fingerprint)" ]; then
@@ -59,6 +59,14 @@ fi
 echo "setup: installing locked dependencies (requirements.lock)"
 .venv/bin/uv pip sync -q --python .venv/bin/python requirements.lock
 .venv/bin/uv pip install -q --python .venv/bin/python --no-deps -e .
+# after the sync, which removes what the lock does not list
+if command -v cargo >/dev/null 2>&1; then
+  echo "setup: the compiled line-protocol tokenizer (native/, Rust with pyo3; $(cargo --version | cut -d' ' -f1-2))"
+  CARGO_TARGET_DIR="$PWD/native/target" .venv/bin/uv pip install -q --python .venv/bin/python ./native
+else
+  echo "setup: no cargo on PATH: sensor files are read by the Python tokenizer (same rows and rejects, slower);" \
+       "install Rust (https://rustup.rs) and run set-up again for the compiled one"
+fi
 echo "setup: Delta Lake's jars for Spark (pinned, verified; later Spark starts need no network)"
 .venv/bin/python -m spark_jobs.jars
 spark_s3_jars

@@ -1,10 +1,22 @@
 import datetime as dt
+import random
+import shutil
 
 import pyarrow.compute as pc
 import pytest
 
+from ingestion import native
 from ingestion.parsed import FileRejected
 from ingestion.parsers import line_protocol as lp
+
+
+@pytest.fixture(autouse=True, params=["compiled", "python"])
+def tokenizer(request, monkeypatch):
+    """Every test here runs on both fast paths: the compiled tokenizer and the vectorised Python one."""
+    if request.param == "compiled" and native.module() is None:
+        pytest.skip("hasiru_native is not built (no cargo at set-up): test_the_compiled_tokenizer_is_built says if it should be")
+    monkeypatch.setenv("HASIRU_NATIVE", "1" if request.param == "compiled" else "0")
+    return request.param
 
 NOW = dt.datetime(2026, 11, 26, 6, 0, tzinfo=dt.timezone.utc)
 TS = 1795500000000000000  # 2026-11-23
@@ -101,3 +113,64 @@ def test_a_file_cut_off_mid_line_keeps_every_whole_line(tmp_path):
     last = rej.filter(pc.equal(rej["source_row"], whole_lines + 1)).to_pylist()
     assert len(last) == 1 and last[0]["raw"] == cut.rsplit(b"\n", 1)[1].decode()
     assert t.num_rows + rej.num_rows == whole_lines + 1
+
+
+def test_the_compiled_tokenizer_is_built(tokenizer):
+    """Set-up builds native/ where cargo is installed; a machine with cargo and no module lost its speed silently."""
+    if shutil.which("cargo") is None:
+        pytest.skip("no cargo here: the Python path is the one in use")
+    assert native._compiled is not None, "cargo is installed but hasiru_native is not: run scripts/setup.sh"
+
+
+def _hostile_corpus(seed: int, n: int) -> bytes:
+    """Lines of every shape either path must read the same way: plain, reordered, escaped, quoted, typed,
+    broken, blank, commented, repeated."""
+    rnd = random.Random(seed)
+    tags = [f"farm_id=FM{rnd.randint(1, 9)}", f"sensor_id=SM{rnd.randint(1, 30)}"]
+    lines = []
+    for i in range(n):
+        t = list(tags) if rnd.random() < 0.9 else rnd.choice([[], tags[:1], tags[1:], tags + ["colour=red"], tags + tags[1:],
+                                                              ["sensor_id=SM\\ 9"], ["sensor_id="], ["farm_id"]])
+        t = [f"sensor_id=SM{rnd.randint(1, 30)}" if x.startswith("sensor_id=SM") and not x.endswith("9") else x for x in t]
+        rnd.shuffle(t)
+        values = [rnd.choice(["23.5", "7", "12i", "3u", "-1.5", "1e2", "nan", "inf", "", "t", "FALSE", '"wet"', "abc",
+                              "6553.5", ".5", "5.", "+2", "0x1F"]) if rnd.random() < 0.04 else f"{rnd.uniform(0, 5):.2f}"
+                  for _ in range(4)]
+        fields = [f"{k}={v}" for k, v in zip(lp.FIELDS, values) if rnd.random() < 0.9]
+        if rnd.random() < 0.05:
+            fields.append(rnd.choice(["leaf_wetness=3", "battery_v=4.0", "soil_temperature_c=1"]))
+        rnd.shuffle(fields)
+        ts = str(TS + i) if rnd.random() < 0.9 else rnd.choice(["-5", "12", "99999999999999999999", "17x", "", "2999999999999999999"])
+        measurement = "soil" if rnd.random() < 0.95 else rnd.choice(["air", "so\\,il", ""])
+        sep = rnd.choice([" "] * 30 + ["  ", "\t", " \t"])
+        line = ",".join([measurement, *t]) + " " + ",".join(fields) + sep + ts
+        r = rnd.random()
+        if r < 0.02:
+            line = ""
+        elif r < 0.04:
+            line = "# " + line
+        elif r < 0.05:
+            line = "   \t"
+        elif r < 0.07 and lines:
+            line = rnd.choice(lines)  # a repeat: a duplicate of the earlier row
+        elif r < 0.08:
+            line = line.replace("FM", "ಫಾರ್ಮ್")  # not ASCII
+        lines.append(line)
+    return ("\n".join(lines) + rnd.choice(["\n", ""])).encode()
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_both_fast_paths_give_the_same_rows_and_rejects(seed, monkeypatch, tokenizer):
+    """The compiled tokenizer takes only lines parse_line reads to the same text: on a corpus of every shape,
+    both paths accept the same rows (in the same order) and quarantine the same lines with the same reasons."""
+    if tokenizer != "compiled":
+        pytest.skip("compares the compiled path against the Python one")
+    data = _hostile_corpus(seed, 3000)
+    compiled_p, compiled_t, compiled_rej = parse(data)
+    monkeypatch.setenv("HASIRU_NATIVE", "0")
+    python_p, python_t, python_rej = parse(data)
+    assert compiled_p.rows_read == python_p.rows_read > 2500
+    assert compiled_t.num_rows > 1000 and compiled_rej.num_rows > 300  # the corpus exercises both sides
+    key = ["source_row"]
+    assert compiled_t.sort_by([(k, "ascending") for k in key]).equals(python_t.sort_by([(k, "ascending") for k in key]))
+    assert compiled_rej.sort_by("source_row").to_pylist() == python_rej.sort_by("source_row").to_pylist()

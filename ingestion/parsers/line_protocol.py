@@ -1,8 +1,10 @@
 """InfluxDB line protocol from the field sensors: `soil,farm_id=..,sensor_id=.. field=1.5,... <ns>`.
 
-Most lines have no escapes or quotes: they are split with vectorised regular expressions. The rest
-(escaped characters, quoted strings, anything odd) go through a full line-protocol tokenizer, which
-either parses them or says exactly what is wrong (unknown tag or field, wrong field type ...).
+Most lines have no escapes or quotes: they are split by the compiled tokenizer (native/, built at
+set-up), or without it with vectorised Arrow kernels. The rest (escaped characters, quoted strings,
+anything odd) go through `parse_line`, the full line-protocol parser, which either reads them or says
+exactly what is wrong (unknown tag or field, wrong field type ...). Both fast paths take only lines
+that `parse_line` would read to the same text, so the rules and the reasons live in one place.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
+from ingestion import native
 from ingestion.columns import CLOCK_TOLERANCE, RowIssues, to_float
 from ingestion.decode import clean
 from ingestion.parsed import ParsedFile
@@ -162,6 +165,7 @@ def _tokenise(buffer: bytes, tag_keys: list[str], field_keys: list[str]) -> _Tok
     # tokens: measurement, nt tags, nf fields, ts
     got = {"measurement": tokens[0], "ts": tokens[-1]}
     ok = pc.and_(ok, pc.is_in(got["measurement"], pa.array(sorted(MEASUREMENTS))))
+    ok = pc.and_(ok, pc.match_substring_regex(got["ts"], r"^-?[0-9]+$"))  # else parse_line says why
 
     def key_value(j_key: tuple[int, str]) -> tuple[str, pa.ChunkedArray, pa.ChunkedArray]:
         j, key = j_key
@@ -223,6 +227,28 @@ def _fast(lines: _Lines, content: np.ndarray, spaces: np.ndarray) -> tuple[pa.Ta
         raise AssertionError(f"line tokeniser out of step: {len(tokens.ok)} rows for {len(idx)} lines")
     slow = np.flatnonzero(content & ~fast)
     return tokens.table, idx[tokens.ok], np.sort(np.concatenate([slow, idx[~tokens.ok]]))
+
+
+def _compiled(data: bytes, compiled) -> tuple[_Lines, int, pa.Table, np.ndarray, np.ndarray]:
+    """The compiled tokenizer, one piece of the file per core: (lines, content lines, rows as text
+    columns, their line indexes, indexes of content lines left to `parse_line`)."""
+    names = ("measurement", "ts", *TAGS, *FIELDS)
+    pieces = compiled.tokenize_lp(data, sorted(MEASUREMENTS), list(TAGS), list(FIELDS), threads=os.cpu_count() or 2)
+    starts, ends, fast, slow, columns, content, base = [], [], [], [], {n: [] for n in names}, 0, 0
+    for offset, p_starts, p_ends, p_content, p_fast, p_slow, p_columns in pieces:
+        starts.append(np.frombuffer(p_starts, np.int64) + offset)
+        ends.append(np.frombuffer(p_ends, np.int64) + offset)
+        rows = np.frombuffer(p_fast, np.int64)
+        fast.append(rows + base)
+        slow.append(np.frombuffer(p_slow, np.int64) + base)
+        for name, (offsets, text, valid, nulls) in zip(names, p_columns):
+            columns[name].append(pa.StringArray.from_buffers(len(rows), pa.py_buffer(offsets), pa.py_buffer(text),
+                                                             pa.py_buffer(valid) if nulls else None, nulls))
+        content += p_content
+        base += len(starts[-1])
+    flat = (lambda parts: np.concatenate(parts) if parts else np.zeros(0, np.int64))  # noqa: E731
+    table = pa.table({n: pa.chunked_array(columns[n], pa.string()) for n in names})
+    return _Lines(data, flat(starts), flat(ends)), content, table, flat(fast), flat(slow)
 
 
 def _split(s: str, sep: str, *, quotes: bool = False, maxsplit: int = -1, from_right: bool = False) -> list[str]:
@@ -298,9 +324,13 @@ def parse_line(line: str) -> dict | str:
 def parse(data: bytes, file_name: str, now: dt.datetime) -> ParsedFile:
     parsed = ParsedFile()
     data, line_map = _text_bytes(data, file_name, parsed)
-    simple = _optimistic(data)
-    lines = None
-    if simple is not None:
+    compiled = native.module()
+    simple = _optimistic(data) if compiled is None else None
+    if compiled is not None:
+        lines, content, rows, line_idx, slow_idx = _compiled(data, compiled)
+        text_of = lines.texts
+        parsed.rows_read += content
+    elif simple is not None:
         tokens, all_idx = simple
         rows, line_idx, slow_idx = tokens.table, all_idx[tokens.ok], all_idx[~tokens.ok]
         text_of = lambda idx: tokens.lines(idx)  # noqa: E731  (row i is line i)
