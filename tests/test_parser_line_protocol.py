@@ -134,7 +134,8 @@ def _hostile_corpus(seed: int, n: int) -> bytes:
         t = [f"sensor_id=SM{rnd.randint(1, 30)}" if x.startswith("sensor_id=SM") and not x.endswith("9") else x for x in t]
         rnd.shuffle(t)
         values = [rnd.choice(["23.5", "7", "12i", "3u", "-1.5", "1e2", "nan", "inf", "", "t", "FALSE", '"wet"', "abc",
-                              "6553.5", ".5", "5.", "+2", "0x1F"]) if rnd.random() < 0.04 else f"{rnd.uniform(0, 5):.2f}"
+                              "6553.5", ".5", "5.", "+2", "0x1F"]) if rnd.random() < 0.04 else f"{rnd.uniform(0, 5):.2f}" if rnd.random() < 0.7
+                  else repr(rnd.uniform(0, 5)) + rnd.choice(["", "", "0000001", "99999999"])  # nearest-double rounding
                   for _ in range(4)]
         fields = [f"{k}={v}" for k, v in zip(lp.FIELDS, values) if rnd.random() < 0.9]
         if rnd.random() < 0.05:

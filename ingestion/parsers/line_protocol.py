@@ -229,25 +229,41 @@ def _fast(lines: _Lines, content: np.ndarray, spaces: np.ndarray) -> tuple[pa.Ta
     return tokens.table, idx[tokens.ok], np.sort(np.concatenate([slow, idx[~tokens.ok]]))
 
 
-def _compiled(data: bytes, compiled) -> tuple[_Lines, int, pa.Table, np.ndarray, np.ndarray]:
-    """The compiled tokenizer, one piece of the file per core: (lines, content lines, rows as text
-    columns, their line indexes, indexes of content lines left to `parse_line`)."""
-    names = ("measurement", "ts", *TAGS, *FIELDS)
-    pieces = compiled.tokenize_lp(data, sorted(MEASUREMENTS), list(TAGS), list(FIELDS), threads=os.cpu_count() or 2)
-    starts, ends, fast, slow, columns, content, base = [], [], [], [], {n: [] for n in names}, 0, 0
-    for offset, p_starts, p_ends, p_content, p_fast, p_slow, p_columns in pieces:
+UTC_US = pa.timestamp("us", tz="UTC")
+PAYLOAD = ("measurement", "sensor_id", "farm_id", "reading_ts", *FIELDS)
+
+
+def _us(t: dt.datetime) -> int:
+    return (t - dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)) // dt.timedelta(microseconds=1)
+
+
+def _compiled(data: bytes, compiled, now: dt.datetime) -> tuple[_Lines, int, pa.Table, np.ndarray, np.ndarray]:
+    """The compiled tokenizer, one piece of the file per core: (lines, content lines, the valid plain rows
+    typed as bronze payload, their line indexes, indexes of content lines left to `parse_line`). It takes
+    only rows `_typed` would accept unchanged: fields inside FIELDS' ranges, times from EARLIEST to now +
+    CLOCK_TOLERANCE."""
+    pieces = compiled.tokenize_lp(data, sorted(MEASUREMENTS), list(TAGS), list(FIELDS), list(FIELDS.values()),
+                                  (_us(EARLIEST), _us(now + CLOCK_TOLERANCE)), threads=os.cpu_count() or 2)
+    starts, ends, fast, slow, columns, content, base = [], [], [], [], {c: [] for c in PAYLOAD}, 0, 0
+    for offset, p_starts, p_ends, p_content, p_fast, p_slow, p_text, p_ts, p_values in pieces:
         starts.append(np.frombuffer(p_starts, np.int64) + offset)
         ends.append(np.frombuffer(p_ends, np.int64) + offset)
         rows = np.frombuffer(p_fast, np.int64)
+        n = len(rows)
         fast.append(rows + base)
         slow.append(np.frombuffer(p_slow, np.int64) + base)
-        for name, (offsets, text, valid, nulls) in zip(names, p_columns):
-            columns[name].append(pa.StringArray.from_buffers(len(rows), pa.py_buffer(offsets), pa.py_buffer(text),
-                                                             pa.py_buffer(valid) if nulls else None, nulls))
+        for name, (offsets, text, valid, nulls) in zip(("measurement", *TAGS), p_text):
+            columns[name].append(pa.Array.from_buffers(pa.string(), n, [pa.py_buffer(valid) if nulls else None,
+                                                                        pa.py_buffer(offsets), pa.py_buffer(text)], nulls))
+        columns["reading_ts"].append(pa.Array.from_buffers(UTC_US, n, [None, pa.py_buffer(p_ts)], 0))
+        for name, (values, valid, nulls) in zip(FIELDS, p_values):
+            columns[name].append(pa.Array.from_buffers(pa.float64(), n, [pa.py_buffer(valid) if nulls else None,
+                                                                         pa.py_buffer(values)], nulls))
         content += p_content
         base += len(starts[-1])
     flat = (lambda parts: np.concatenate(parts) if parts else np.zeros(0, np.int64))  # noqa: E731
-    table = pa.table({n: pa.chunked_array(columns[n], pa.string()) for n in names})
+    types = {"reading_ts": UTC_US, **dict.fromkeys(FIELDS, pa.float64())}
+    table = pa.table({c: pa.chunked_array(columns[c], types.get(c, pa.string())) for c in PAYLOAD})
     return _Lines(data, flat(starts), flat(ends)), content, table, flat(fast), flat(slow)
 
 
@@ -321,13 +337,47 @@ def parse_line(line: str) -> dict | str:
     return row
 
 
+def _typed(rows: pa.Table, now: dt.datetime) -> tuple[pa.Table, RowIssues]:
+    """Text rows (measurement, ts, tags, fields) typed as bronze payload, with each bad row's first reason."""
+    issues = RowIssues(rows.num_rows)
+    issues.flag(pc.is_null(rows["sensor_id"]), "tag sensor_id: missing")
+    ts_text = rows["ts"]
+    try:
+        ts_ns = pc.cast(ts_text, pa.int64())
+        bad_ts = pc.less(ts_ns, 0)
+    except pa.ArrowInvalid:  # some timestamp is not an int64: find which
+        in_range = pc.and_(pc.match_substring_regex(ts_text, r"^[0-9]{1,19}$"),
+                           pc.or_(pc.less(pc.utf8_length(ts_text), 19), pc.less_equal(ts_text, "9223372036854775807")))
+        bad_ts = pc.invert(in_range)
+        ts_ns = pc.cast(pc.if_else(in_range, ts_text, pa.nulls(len(ts_text), pa.string())), pa.int64())
+    issues.flag(bad_ts, lambda: pc.binary_join_element_wise(
+        pa.scalar("timestamp out of range (nanoseconds since 1970): "), ts_text, pa.scalar("")))
+    payload = {
+        "measurement": rows["measurement"], "sensor_id": rows["sensor_id"], "farm_id": rows["farm_id"],
+        "reading_ts": pc.cast(pc.divide(ts_ns, 1000), UTC_US),
+    }
+    issues.flag(pc.less(payload["reading_ts"], pa.scalar(EARLIEST, UTC_US)),
+                lambda: pc.binary_join_element_wise(
+                    pa.scalar(f"timestamp before {EARLIEST:%Y} (cut short, or not in nanoseconds?): "), ts_text, pa.scalar("")))
+    limit = now + CLOCK_TOLERANCE
+    issues.flag(pc.greater(payload["reading_ts"], pa.scalar(limit, UTC_US)),
+                lambda: pc.binary_join_element_wise(pa.scalar("timestamp in the future: "), ts_text, pa.scalar("")))
+    for f, (lo, hi) in FIELDS.items():
+        payload[f] = to_float(rows[f], f, issues, lo=lo, hi=hi, clean=True)
+    return pa.table({c: pa.chunked_array([payload[c]]) if isinstance(payload[c], pa.Array) else payload[c]
+                     for c in PAYLOAD}), issues
+
+
 def parse(data: bytes, file_name: str, now: dt.datetime) -> ParsedFile:
     parsed = ParsedFile()
     data, line_map = _text_bytes(data, file_name, parsed)
     compiled = native.module()
     simple = _optimistic(data) if compiled is None else None
+    typed, typed_idx = None, np.zeros(0, np.int64)  # rows the compiled tokenizer typed and checked itself
+    text_columns = ("measurement", "ts", *TAGS, *FIELDS)
     if compiled is not None:
-        lines, content, rows, line_idx, slow_idx = _compiled(data, compiled)
+        lines, content, typed, typed_idx, slow_idx = _compiled(data, compiled, now)
+        rows, line_idx = pa.table({c: pa.array([], pa.string()) for c in text_columns}), np.zeros(0, np.int64)
         text_of = lines.texts
         parsed.rows_read += content
     elif simple is not None:
@@ -357,31 +407,14 @@ def parse(data: bytes, file_name: str, now: dt.datetime) -> ParsedFile:
         extra = pa.table({c: pa.array([r.get(c) for r in slow_rows], pa.string()) for c in rows.column_names})
         rows = pa.concat_tables([rows, extra])
         line_idx = np.concatenate([line_idx, np.array(slow_lines, dtype=np.int64)])
+    payload, issues = _typed(rows, now)
+    if typed is not None:  # typed rows first (file order), then the rows parse_line read
+        payload = pa.concat_tables([typed, payload])
+        line_idx = np.concatenate([typed_idx, line_idx])
+        reasons = issues.reason.combine_chunks() if isinstance(issues.reason, pa.ChunkedArray) else issues.reason
+        issues = RowIssues(payload.num_rows)
+        issues.reason = pa.concat_arrays([pa.nulls(typed.num_rows, pa.string()), reasons])
+        issues.flag(pc.is_null(payload["sensor_id"]), "tag sensor_id: missing")  # the one check a typed row can fail
     numbers = pa.array(line_map[line_idx] if line_map is not None else line_idx + 1, pa.int64())
-    issues = RowIssues(rows.num_rows)
-    issues.flag(pc.is_null(rows["sensor_id"]), "tag sensor_id: missing")
-    ts_text = rows["ts"]
-    try:
-        ts_ns = pc.cast(ts_text, pa.int64())
-        bad_ts = pc.less(ts_ns, 0)
-    except pa.ArrowInvalid:  # some timestamp is not an int64: find which
-        in_range = pc.and_(pc.match_substring_regex(ts_text, r"^[0-9]{1,19}$"),
-                           pc.or_(pc.less(pc.utf8_length(ts_text), 19), pc.less_equal(ts_text, "9223372036854775807")))
-        bad_ts = pc.invert(in_range)
-        ts_ns = pc.cast(pc.if_else(in_range, ts_text, pa.nulls(len(ts_text), pa.string())), pa.int64())
-    issues.flag(bad_ts, lambda: pc.binary_join_element_wise(
-        pa.scalar("timestamp out of range (nanoseconds since 1970): "), ts_text, pa.scalar("")))
-    payload = {
-        "measurement": rows["measurement"], "sensor_id": rows["sensor_id"], "farm_id": rows["farm_id"],
-        "reading_ts": pc.cast(pc.divide(ts_ns, 1000), pa.timestamp("us", tz="UTC")),
-    }
-    issues.flag(pc.less(payload["reading_ts"], pa.scalar(EARLIEST, pa.timestamp("us", tz="UTC"))),
-                lambda: pc.binary_join_element_wise(
-                    pa.scalar(f"timestamp before {EARLIEST:%Y} (cut short, or not in nanoseconds?): "), ts_text, pa.scalar("")))
-    limit = now + CLOCK_TOLERANCE
-    issues.flag(pc.greater(payload["reading_ts"], pa.scalar(limit, pa.timestamp("us", tz="UTC"))),
-                lambda: pc.binary_join_element_wise(pa.scalar("timestamp in the future: "), ts_text, pa.scalar("")))
-    for f, (lo, hi) in FIELDS.items():
-        payload[f] = to_float(rows[f], f, issues, lo=lo, hi=hi, clean=True)
-    parsed.accept(TARGET, pa.table(payload), numbers, lambda mask: text_of(line_idx[mask]), issues)
+    parsed.accept(TARGET, payload, numbers, lambda mask: text_of(line_idx[mask]), issues)
     return parsed
