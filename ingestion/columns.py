@@ -14,6 +14,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from ingestion import native
+
 UTC_TS = pa.timestamp("us", tz="UTC")
 CLOCK_TOLERANCE = dt.timedelta(minutes=10)  # how far a source's clock may run ahead of the load's
 NUMBER_RE = r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$"
@@ -208,19 +210,25 @@ def duplicate_of(table: pa.Table, columns: list[str], row_numbers: pa.Array) -> 
         for k in keys:
             h = (h ^ k.astype(np.uint64)) * np.uint64(0x100000001B3)  # FNV-style mixing
             h ^= h >> np.uint64(29)
-    order = np.argsort(h, kind="stable")
-    hs = h[order]
-    same_as_prev = np.zeros(n, dtype=bool)
-    same_as_prev[1:] = hs[1:] == hs[:-1]
+    compiled = native.module()
+    if compiled is not None:  # one hash table instead of a sort of every row
+        shared = np.frombuffer(compiled.shared_hashes(h.tobytes()), np.int64)
+    else:
+        order = np.argsort(h, kind="stable")
+        hs = h[order]
+        same = np.zeros(n, dtype=bool)
+        same[1:] = hs[1:] == hs[:-1]
+        same[:-1] |= same[1:]
+        shared = np.sort(order[same])
+    # only rows whose hash another row shares can repeat one: few (real repeats and rare collisions)
     first_of = np.arange(n)
-    if same_as_prev.any():
-        group_start = np.flatnonzero(~same_as_prev)
-        group_id = np.cumsum(~same_as_prev) - 1
-        sizes = np.bincount(group_id)
-        for g in np.flatnonzero(sizes > 1):  # few: real duplicates (and rare hash collisions)
-            members = order[group_start[g]:group_start[g] + sizes[g]]  # in file order (stable sort)
+    if len(shared):
+        order = shared[np.argsort(h[shared], kind="stable")]  # grouped by hash, in file order within a group
+        hs = h[order]
+        bounds = np.flatnonzero(np.concatenate([[True], hs[1:] != hs[:-1], [True]]))
+        for a, b in zip(bounds[:-1], bounds[1:]):
             seen: dict[tuple, int] = {}
-            for m in members:
+            for m in order[a:b]:
                 row = tuple(int(k[m]) for k in keys)
                 first_of[m] = seen.setdefault(row, m)
     rows = np.asarray(row_numbers.to_numpy(zero_copy_only=False))

@@ -350,9 +350,56 @@ fn text_ok(py: Python<'_>, data: &[u8], max_line: usize) -> bool {
     })
 }
 
+/// Hashes that are already well mixed (ingestion/columns.duplicate_of) need no second hash function.
+#[derive(Default)]
+struct Premixed(u64);
+
+impl std::hash::Hasher for Premixed {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 << 8) | b as u64;
+        }
+    }
+    fn write_u64(&mut self, v: u64) {
+        self.0 = v.wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    }
+}
+
+/// Indexes (int64 buffer, ascending) of the rows whose 64-bit row hash (a uint64 buffer) another row
+/// shares: the only rows that can be exact repeats. One hash table, no sort.
+#[pyfunction]
+fn shared_hashes<'py>(py: Python<'py>, hashes: &[u8]) -> PyResult<Bound<'py, PyBytes>> {
+    if hashes.len() % 8 != 0 {
+        return Err(pyo3::exceptions::PyValueError::new_err("row hashes: a uint64 buffer, a multiple of 8 bytes"));
+    }
+    let shared: Vec<i64> = py.detach(|| {
+        let h: Vec<u64> = hashes.chunks_exact(8).map(|c| u64::from_le_bytes(c.try_into().unwrap())).collect();
+        let mut first: std::collections::HashMap<u64, u32, std::hash::BuildHasherDefault<Premixed>> =
+            std::collections::HashMap::with_capacity_and_hasher(h.len(), Default::default());
+        let mut seen_twice = vec![false; h.len()];
+        for (i, &x) in h.iter().enumerate() {
+            match first.entry(x) {
+                std::collections::hash_map::Entry::Occupied(e) => {
+                    seen_twice[*e.get() as usize] = true;
+                    seen_twice[i] = true;
+                }
+                std::collections::hash_map::Entry::Vacant(e) => {
+                    e.insert(i as u32);
+                }
+            }
+        }
+        seen_twice.iter().enumerate().filter(|(_, &d)| d).map(|(i, _)| i as i64).collect()
+    });
+    Ok(raw(py, &shared))
+}
+
 #[pymodule]
 fn hasiru_native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(tokenize_lp, m)?)?;
     m.add_function(wrap_pyfunction!(text_ok, m)?)?;
+    m.add_function(wrap_pyfunction!(shared_hashes, m)?)?;
     Ok(())
 }
