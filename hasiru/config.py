@@ -58,6 +58,7 @@ VARIABLES: dict[str, tuple[str | None, str]] = {
     # connectors (README, "Connectors")
     "HASIRU_INFLUX_URL": (None, "InfluxDB's HTTP API"),
     "HASIRU_INFLUX_API": ("v1", "v1 (InfluxQL, InfluxDB 1.x) or v2 (Flux with a token, InfluxDB 2.x/Cloud)"),
+    "HASIRU_NATIVE": ("1", "0: parse sensor files with the Python path instead of the compiled tokenizer (native/)"),
     "HASIRU_INFLUX_TOKEN": (None, "InfluxDB 2.x API token (v2)"),
     "HASIRU_INFLUX_ORG": (None, "InfluxDB 2.x organisation (v2)"),
     "HASIRU_INFLUX_BUCKET": (None, "InfluxDB 2.x bucket (v2)"),

@@ -7,7 +7,7 @@ the same files are parsed by the vectorised Python path, to the same rows and th
 
 from __future__ import annotations
 
-import os
+from hasiru.config import env
 
 try:
     import hasiru_native as _compiled
@@ -17,6 +17,6 @@ except ImportError:  # not built: cargo missing at set-up
 
 def module():
     """The compiled module, or None (not built, or switched off with HASIRU_NATIVE=0)."""
-    if os.environ.get("HASIRU_NATIVE", "1") == "0":
+    if env("HASIRU_NATIVE") == "0":
         return None
     return _compiled
