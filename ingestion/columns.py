@@ -41,6 +41,13 @@ class RowIssues:
         msg = pa.scalar(message) if isinstance(message, str) else message
         self.reason = pc.if_else(pc.and_(mask, pc.is_null(self.reason)), msg, self.reason)
 
+    def after_clean(self, n: int) -> "RowIssues":
+        """These issues for rows that follow `n` rows with none (rows checked elsewhere, stacked first)."""
+        out = RowIssues(n + self.n)
+        reason = self.reason.combine_chunks() if isinstance(self.reason, pa.ChunkedArray) else self.reason
+        out.reason = pa.concat_arrays([pa.nulls(n, pa.string()), reason])
+        return out
+
     @property
     def ok(self) -> pa.Array:
         return pc.is_null(self.reason)

@@ -1,4 +1,4 @@
-"""The compiled helpers in native/ (Rust, pyo3): the line-protocol tokenizer and the text check.
+"""The compiled helpers in native/ (Rust, pyo3): the line-protocol tokenizer, the text check, the row-hash table.
 
 Set-up builds them where cargo is installed (scripts/setup.sh). Without them, or with HASIRU_NATIVE=0,
 the same files are parsed by the vectorised Python path, to the same rows and the same rejects

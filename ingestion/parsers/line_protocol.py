@@ -20,7 +20,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from ingestion import native
-from ingestion.columns import CLOCK_TOLERANCE, RowIssues, to_float
+from ingestion.columns import CLOCK_TOLERANCE, UTC_TS, RowIssues, to_float
 from ingestion.decode import clean
 from ingestion.parsed import ParsedFile
 
@@ -229,12 +229,7 @@ def _fast(lines: _Lines, content: np.ndarray, spaces: np.ndarray) -> tuple[pa.Ta
     return tokens.table, idx[tokens.ok], np.sort(np.concatenate([slow, idx[~tokens.ok]]))
 
 
-UTC_US = pa.timestamp("us", tz="UTC")
 PAYLOAD = ("measurement", "sensor_id", "farm_id", "reading_ts", *FIELDS)
-
-
-def _us(t: dt.datetime) -> int:
-    return (t - dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)) // dt.timedelta(microseconds=1)
 
 
 def _compiled(data: bytes, compiled, now: dt.datetime) -> tuple[_Lines, int, pa.Table, np.ndarray, np.ndarray]:
@@ -243,7 +238,7 @@ def _compiled(data: bytes, compiled, now: dt.datetime) -> tuple[_Lines, int, pa.
     only rows `_typed` would accept unchanged: fields inside FIELDS' ranges, times from EARLIEST to now +
     CLOCK_TOLERANCE."""
     pieces = compiled.tokenize_lp(data, sorted(MEASUREMENTS), list(TAGS), list(FIELDS), list(FIELDS.values()),
-                                  (_us(EARLIEST), _us(now + CLOCK_TOLERANCE)), threads=os.cpu_count() or 2)
+                                  (pa.scalar(EARLIEST, UTC_TS).value, pa.scalar(now + CLOCK_TOLERANCE, UTC_TS).value), threads=os.cpu_count() or 2)
     starts, ends, fast, slow, columns, content, base = [], [], [], [], {c: [] for c in PAYLOAD}, 0, 0
     for offset, p_starts, p_ends, p_content, p_fast, p_slow, p_text, p_ts, p_values in pieces:
         starts.append(np.frombuffer(p_starts, np.int64) + offset)
@@ -255,14 +250,14 @@ def _compiled(data: bytes, compiled, now: dt.datetime) -> tuple[_Lines, int, pa.
         for name, (offsets, text, valid, nulls) in zip(("measurement", *TAGS), p_text):
             columns[name].append(pa.Array.from_buffers(pa.string(), n, [pa.py_buffer(valid) if nulls else None,
                                                                         pa.py_buffer(offsets), pa.py_buffer(text)], nulls))
-        columns["reading_ts"].append(pa.Array.from_buffers(UTC_US, n, [None, pa.py_buffer(p_ts)], 0))
+        columns["reading_ts"].append(pa.Array.from_buffers(UTC_TS, n, [None, pa.py_buffer(p_ts)], 0))
         for name, (values, valid, nulls) in zip(FIELDS, p_values):
             columns[name].append(pa.Array.from_buffers(pa.float64(), n, [pa.py_buffer(valid) if nulls else None,
                                                                          pa.py_buffer(values)], nulls))
         content += p_content
         base += len(starts[-1])
     flat = (lambda parts: np.concatenate(parts) if parts else np.zeros(0, np.int64))  # noqa: E731
-    types = {"reading_ts": UTC_US, **dict.fromkeys(FIELDS, pa.float64())}
+    types = {"reading_ts": UTC_TS, **dict.fromkeys(FIELDS, pa.float64())}
     table = pa.table({c: pa.chunked_array(columns[c], types.get(c, pa.string())) for c in PAYLOAD})
     return _Lines(data, flat(starts), flat(ends)), content, table, flat(fast), flat(slow)
 
@@ -354,13 +349,13 @@ def _typed(rows: pa.Table, now: dt.datetime) -> tuple[pa.Table, RowIssues]:
         pa.scalar("timestamp out of range (nanoseconds since 1970): "), ts_text, pa.scalar("")))
     payload = {
         "measurement": rows["measurement"], "sensor_id": rows["sensor_id"], "farm_id": rows["farm_id"],
-        "reading_ts": pc.cast(pc.divide(ts_ns, 1000), UTC_US),
+        "reading_ts": pc.cast(pc.divide(ts_ns, 1000), UTC_TS),
     }
-    issues.flag(pc.less(payload["reading_ts"], pa.scalar(EARLIEST, UTC_US)),
+    issues.flag(pc.less(payload["reading_ts"], pa.scalar(EARLIEST, UTC_TS)),
                 lambda: pc.binary_join_element_wise(
                     pa.scalar(f"timestamp before {EARLIEST:%Y} (cut short, or not in nanoseconds?): "), ts_text, pa.scalar("")))
     limit = now + CLOCK_TOLERANCE
-    issues.flag(pc.greater(payload["reading_ts"], pa.scalar(limit, UTC_US)),
+    issues.flag(pc.greater(payload["reading_ts"], pa.scalar(limit, UTC_TS)),
                 lambda: pc.binary_join_element_wise(pa.scalar("timestamp in the future: "), ts_text, pa.scalar("")))
     for f, (lo, hi) in FIELDS.items():
         payload[f] = to_float(rows[f], f, issues, lo=lo, hi=hi, clean=True)
@@ -411,9 +406,7 @@ def parse(data: bytes, file_name: str, now: dt.datetime) -> ParsedFile:
     if typed is not None:  # typed rows first (file order), then the rows parse_line read
         payload = pa.concat_tables([typed, payload])
         line_idx = np.concatenate([typed_idx, line_idx])
-        reasons = issues.reason.combine_chunks() if isinstance(issues.reason, pa.ChunkedArray) else issues.reason
-        issues = RowIssues(payload.num_rows)
-        issues.reason = pa.concat_arrays([pa.nulls(typed.num_rows, pa.string()), reasons])
+        issues = issues.after_clean(typed.num_rows)
         issues.flag(pc.is_null(payload["sensor_id"]), "tag sensor_id: missing")  # the one check a typed row can fail
     numbers = pa.array(line_map[line_idx] if line_map is not None else line_idx + 1, pa.int64())
     parsed.accept(TARGET, payload, numbers, lambda mask: text_of(line_idx[mask]), issues)
