@@ -4,8 +4,9 @@ with Delta (local mode, all cores), on the same data in the same run.
     .venv/bin/python benchmarks/bench_engines.py [--scales 2000x7,200000x7] [--series 1000] [--years 3]
 
 For each scale (farmers x days) it builds the world and loads bronze (not timed), then prints per engine:
-  * sensor silver + daily rollups: dbt's three sensor models + their export (embedded) vs
-    spark_jobs/sensors.py (MERGE into silver, rollup of the touched days), from the whole of bronze;
+  * sensor silver + daily rollups: dbt's three sensor models + their export (embedded) vs the same
+    models on dbt-spark (incremental: MERGE into silver, the touched days' rollups), from the whole of
+    bronze, dbt-spark's JVM start included;
   * marts: `dbt build` of every other silver/gold model (+ tests; embedded adds the lake export) vs
     dbt-spark writing Delta into the lake (its own JVM: start-up included and reported);
 and once, the per-series forecast fan-out (Prophet, the same function) over N synthetic series:
@@ -19,7 +20,6 @@ import argparse
 import datetime as dt
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
@@ -37,14 +37,13 @@ def timed(fn):
     return time.perf_counter() - t, out
 
 
-def dbt(args: list[str], env: dict) -> None:
-    from transform.dbt_env import DBT_PROJECT_DIR
+def dbt(args: list[str], target: Path) -> None:
+    from transform import dbt_cli
 
-    done = subprocess.run([str(Path(sys.executable).parent / "dbt"), *args, "--quiet", "--target-path", env["BENCH_TARGET"]],
-                          cwd=DBT_PROJECT_DIR, env=env, capture_output=True, text=True)
-    if done.returncode != 0:
-        print(done.stdout[-3000:], done.stderr[-2000:])
-        raise SystemExit(f"dbt {' '.join(args)} failed")
+    try:
+        dbt_cli.run([*args, "--quiet"], target_path=target)
+    except dbt_cli.DbtFailed as exc:
+        raise SystemExit(str(exc)) from None
 
 
 def run_scale(farmers: int, days: int, work: Path) -> None:
@@ -57,9 +56,7 @@ def run_scale(farmers: int, days: int, work: Path) -> None:
     from lake.catalog import table as lake_table
     from lake.catalog import all_tables
     from simulator.world import build_world
-    from spark_jobs import sensors, session
     from transform import lake_export
-    from transform.dbt_env import dbt_env
 
     sim_s, _ = timed(lambda: build_world(work / "landing", 42, farmers, START, days))
     load_s, _ = timed(lambda: [load_partition(s, START + dt.timedelta(days=i)) for s in SOURCES for i in range(days)])
@@ -69,30 +66,27 @@ def run_scale(farmers: int, days: int, work: Path) -> None:
           f"(simulated in {sim_s:.0f} s, loaded in {load_s:.0f} s)", flush=True)
 
     # --- embedded: dbt on DuckDB + export to Delta
-    env = {**os.environ, **dbt_env(), "BENCH_TARGET": str(work / "target_duckdb")}
-    dbt(["seed"], env)
-    emb_sensors, _ = timed(lambda: (dbt(["run", "--full-refresh", "--select", *SENSOR_MODELS], env),
+    target = work / "target_duckdb"
+    dbt(["seed"], target)
+    emb_sensors, _ = timed(lambda: (dbt(["run", "--full-refresh", "--select", *SENSOR_MODELS], target),
                                     lake_export.export(models=SENSOR_MODELS)))
-    emb_marts, _ = timed(lambda: (dbt(["build", "--full-refresh", "--exclude", *SENSOR_MODELS, "tag:serving"], env), lake_export.export()))
+    emb_marts, _ = timed(lambda: (dbt(["build", "--full-refresh", "--exclude", *SENSOR_MODELS, "tag:serving"], target),
+                                  lake_export.export()))
     daily = delta_io.row_count(lake_table("gold.fct_sensor_daily"))
     print(f"embedded: sensor silver + rollups {emb_sensors:.1f} s ({daily:,} sensor-days); "
           f"marts (dbt build of the other models + tests, export) {emb_marts:.1f} s", flush=True)
 
-    # --- Spark: spark_jobs/sensors.py, then dbt-spark (same tables, written by Spark)
+    # --- Spark: the same models on dbt-spark (same tables, written by Spark into the lake)
     for name in ("silver/sensors__readings", "gold/fct_sensor_daily"):
         shutil.rmtree(work / "lake" / name)
     os.environ["HASIRU_ENGINE"] = "spark"
-    start_s, _ = timed(session.get_spark)
-    sp_sensors, summary = timed(lambda: sensors.run(None))
-    session.stop()  # dbt-spark starts its own JVM: one at a time on this machine
-    env = {**os.environ, **dbt_env(), "BENCH_TARGET": str(work / "target_spark")}
-    exclude = sorted(m.model for m in lake_export.spark_job_models())
-    sp_marts, _ = timed(lambda: dbt(["build", "--exclude", *exclude, "tag:serving"], env))
+    target = work / "target_spark"
+    sp_sensors, _ = timed(lambda: dbt(["run", "--select", *SENSOR_MODELS], target))
+    sp_marts, _ = timed(lambda: dbt(["build", "--exclude", *SENSOR_MODELS, "tag:serving"], target))
     assert delta_io.row_count(lake_table("gold.fct_sensor_daily")) == daily
     os.environ.pop("HASIRU_ENGINE")
-    print(f"spark (local[*], session start {start_s:.1f} s not counted): sensor silver + rollups {sp_sensors:.1f} s "
-          f"(ratio {sp_sensors / emb_sensors:.2f}); marts (dbt-spark build incl. its JVM start) {sp_marts:.1f} s "
-          f"(ratio {sp_marts / emb_marts:.2f})", flush=True)
+    print(f"spark (local[*], dbt-spark, each build's JVM start included): sensor silver + rollups {sp_sensors:.1f} s "
+          f"(ratio {sp_sensors / emb_sensors:.2f}); marts {sp_marts:.1f} s (ratio {sp_marts / emb_marts:.2f})", flush=True)
 
 
 def forecast_fanout(n_series: int, years: int) -> None:

@@ -63,7 +63,6 @@ class ModelTable:
     relation: str  # "schema"."identifier" in the warehouse (its catalog name follows the file name)
     spec: TableSpec
     window_column: str | None  # the landing-day column a partitioned run filters on
-    spark_job: str | None  # on the Spark engine, the job that builds this table instead of dbt
 
     @property
     def spec_name(self) -> str:
@@ -195,7 +194,7 @@ def _models_from(manifest: dict) -> list[ModelTable]:
                          audience=meta.get("audience", "internal"), personal_data=bool(meta.get("personal_data", False)),
                          written_by=f"dbt: {node.get('original_file_path', node['name'])}")
         out.append(ModelTable(model=node["name"], relation=f'"{node["schema"]}"."{node["alias"]}"', spec=spec,
-                              window_column=meta.get("window_column"), spark_job=meta.get("spark_job")))
+                              window_column=meta.get("window_column")))
     return sorted(out, key=lambda m: m.spec_name)
 
 

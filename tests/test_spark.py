@@ -135,6 +135,18 @@ def world(tmp_path_factory, spark):
 
 
 SENSOR_TABLES = {"silver.sensors__readings": ["sensor_id", "reading_ts_utc"], "gold.fct_sensor_daily": ["sensor_id", "date_day"]}
+SENSOR_MODELS = ["stg_sensors__readings", "int_sensor_readings_flagged", "fct_sensor_daily"]
+
+
+def build_sensors_on_spark(world: dict, window: tuple[dt.date, dt.date] | None, empty: bool = False) -> None:
+    """dbt-spark builds the sensor models for a window of landing days, as a partitioned run on the Spark
+    engine does (transform/dbt_cli.py: its own JVM, with the session factory's master, lake and S3 settings)."""
+    from transform import dbt_cli
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("HASIRU_ENGINE", "spark")
+        dbt_cli.run(["run", "--select", *SENSOR_MODELS, *(["--empty"] if empty else [])], window,
+                    target_path=world["root"] / "dbt-spark-target")  # not the project's: its manifest is DuckDB's
 
 
 def _drop_lake_table(root, name: str) -> None:
@@ -143,31 +155,51 @@ def _drop_lake_table(root, name: str) -> None:
     shutil.rmtree(root / "lake" / name.replace(".", "/"))
 
 
-def check_sensor_parity(world: dict, drop_local: bool = True) -> None:
-    """The Spark sensor job, day by day and rerun, gives the tables dbt on DuckDB gave (the embedded world).
-    `drop_local`: remove the embedded engine's tables from the local lake first (a lake elsewhere starts
-    without them)."""
-    from spark_jobs import sensors
+def _last_commit(name: str) -> dict:
+    """The commitInfo of a lake table's latest version, read from its log file (deltalake's history() holds
+    the GIL while it waits on S3, which deadlocks against the in-process S3 server of test_spark_s3)."""
+    import json
+    from pathlib import Path
 
+    spec = lake_table(name)
+    uri, log = delta_io.table_uri(spec), f"_delta_log/{delta_io.version(spec):020d}.json"
+    if uri.startswith("s3://"):
+        from ingestion import landing
+
+        bucket, prefix = uri.removeprefix("s3://").split("/", 1)
+        text = landing.s3().get_object(bucket, f"{prefix}/{log}").read().decode()
+    else:
+        text = (Path(uri) / log).read_text()
+    return next(json.loads(line)["commitInfo"] for line in text.splitlines() if '"commitInfo"' in line)
+
+
+def check_sensor_parity(world: dict, drop_local: bool = True) -> None:
+    """dbt-spark's sensor models, day by day and rerun, give the tables dbt on DuckDB gave (the embedded
+    world). `drop_local`: remove the embedded engine's tables from the local lake first (a lake elsewhere
+    starts without them)."""
     embedded = {name: world["embedded"][name].to_pandas() for name in SENSOR_TABLES}
     assert embedded["gold.fct_sensor_daily"]["is_stuck_day"].any()
     for name in SENSOR_TABLES if drop_local else ():
         _drop_lake_table(world["root"], name)
-    # a window with nothing landed still leaves both tables there (empty), for readers and dbt's ref()
-    assert sensors.run((dt.date(2020, 1, 1), dt.date(2020, 1, 1))) == {"days": 0}
+    # the tables made empty first (dbt's --empty), so every day after is an incremental run
+    build_sensors_on_spark(world, (DAY1, DAY1), empty=True)
     assert all(lake_frame(name).empty for name in SENSOR_TABLES)
     # day by day, as the daily partitions arrive: day 3 brings late points for day 1
     for day in (DAY1, DAY2, DAY3):
-        sensors.run((day, day))
+        build_sensors_on_spark(world, (day, day))
+        merge = _last_commit("silver.sensors__readings")
+        assert merge["operation"] == "MERGE", merge
+        # the MERGE reads only the IST days the batch falls on (the partition values in its condition)
+        assert "reading_date_ist" in merge["operationParameters"]["predicate"], merge
+        assert _last_commit("gold.fct_sensor_daily")["operation"] == "WRITE"
     for name, key in SENSOR_TABLES.items():
         assert_same_table(embedded[name], lake_frame(name), key, ROUNDED)
     silver = lake_frame("silver.sensors__readings")
     assert (silver.loc[silver["soil_moisture_vwc_pct"] == 44.44, "landing_date"] == DAY3).sum() == len(world["corrected"])
 
-    # rerunning a day (or the whole window) gives the same tables
+    # rerunning the whole window (late data included) gives the same tables
     before = {name: lake_frame(name) for name in SENSOR_TABLES}
-    sensors.run((DAY2, DAY2))
-    sensors.run((DAY1, DAY3))
+    build_sensors_on_spark(world, (DAY1, DAY3))
     for name, key in SENSOR_TABLES.items():
         assert_same_table(before[name], lake_frame(name), key)
 
@@ -182,10 +214,8 @@ def test_tables_spark_writes_are_read_by_delta_rs_and_duckdb_and_the_other_way_r
     from lake.catalog import table
     from spark_jobs.session import table_path
 
-    from spark_jobs import sensors
-
     # Spark-written: no deletion vectors, so delta-rs (and DuckDB through it) read it
-    sensors.run((DAY1, DAY3))
+    build_sensors_on_spark(world, (DAY1, DAY3))
     path = table_path(lake_table("gold.fct_sensor_daily"))
     props = {r["key"]: r["value"] for r in spark.sql(f"SHOW TBLPROPERTIES delta.`{path}`").collect()}
     assert props.get("delta.enableDeletionVectors") == "false"

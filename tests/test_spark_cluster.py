@@ -1,7 +1,7 @@
 """The Spark engine on a real cluster: a standalone master and two workers started from the installed
 pyspark on loopback (tests/servers.py SparkStandalone), not local[*]. The forecast fan-out runs its
-per-series fits on the workers' executors and gives the local pool's forecasts; the sensor job reads and
-writes the lake from the executors and gives the tables dbt on DuckDB gave.
+per-series fits on the workers' executors and gives the local pool's forecasts; dbt-spark's sensor models
+read and write the lake from the executors and give the tables dbt on DuckDB gave.
 
 The same settings point the platform at a production cluster: HASIRU_SPARK_MASTER=spark://<master>:7077
 (standalone), `yarn` (with HADOOP_CONF_DIR) or `k8s://https://<api-server>` (with the image and namespace
@@ -64,4 +64,15 @@ def test_forecast_fanout_on_the_cluster_gives_the_pools_forecasts(cluster):
 
 
 def test_sensor_silver_and_rollups_on_the_cluster_equal_dbt_on_duckdb(cluster):
+    import httpx
+
+    from spark_jobs import session
+
+    # dbt-spark's builds are applications of their own: the test's session gives the cluster's cores back
+    session.stop()
+    ui = f"http://127.0.0.1:{cluster['cluster'].ui_port}/json/"
+    before = len(httpx.get(ui, timeout=5).json()["completedapps"])
     check_sensor_parity(build_parity_world(cluster["root"]))
+    # every build (the empty one, three days, the rerun) ran on the cluster as an application of its own
+    apps = httpx.get(ui, timeout=5).json()["completedapps"]
+    assert len(apps) - before == 5, [a.get("name") for a in apps]

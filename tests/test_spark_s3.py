@@ -1,6 +1,6 @@
 """The Spark engine with the lake on S3: s3a:// through hadoop-aws and the AWS SDK that set-up fetched
-(`setup.sh --spark-s3`, which the test command passes), against moto's S3 server on loopback. The
-sensor job, day by day and rerun, writes silver and gold into the bucket and gives the tables dbt on
+(`setup.sh --spark-s3`, which the test command passes), against moto's S3 server on loopback. dbt-spark's
+sensor models, day by day and rerun, write silver and gold into the bucket and gives the tables dbt on
 DuckDB gave (the same parity check as tests/test_spark.py); delta-rs reads what Spark committed; the
 silver table is partitioned as declared; commits go through the single-driver log store."""
 
@@ -52,7 +52,7 @@ def s3_world(tmp_path_factory):
         mp.undo()
 
 
-def test_sensor_job_on_s3_equals_dbt_on_duckdb_and_reruns_change_nothing(s3_world):
+def test_sensor_models_on_s3_equal_dbt_on_duckdb_and_reruns_change_nothing(s3_world):
     check_sensor_parity(s3_world, drop_local=False)
     # the tables are in the bucket, not on local disk
     assert delta_io.table_uri(lake_table("silver.sensors__readings")) == f"s3://{BUCKET}/prod/silver/sensors__readings"
@@ -66,10 +66,13 @@ def test_spark_commits_on_s3_are_read_by_delta_rs_partitioned_as_declared(s3_wor
 
     spark = s3_world["spark"]
     assert spark.conf.get("spark.delta.logStore.s3a.impl") == "io.delta.storage.S3SingleDriverLogStore"
-    spec = lake_table("silver.sensors__readings")
-    assert spec.partition_by == ("reading_date_ist",)
-    silver = DeltaTable(delta_io.table_uri(spec), storage_options=storage_options())
-    assert silver.metadata().partition_columns == list(spec.partition_by)
+    # both tables dbt-spark writes are partitioned as their models declare (meta.lake_partition_by)
+    for name, column in {"silver.sensors__readings": "reading_date_ist", "gold.fct_sensor_daily": "date_day"}.items():
+        spec = lake_table(name)
+        assert spec.partition_by == (column,)
+        written = DeltaTable(delta_io.table_uri(spec), storage_options=storage_options())
+        assert written.metadata().partition_columns == [column], name
+    silver = DeltaTable(delta_io.table_uri(lake_table("silver.sensors__readings")), storage_options=storage_options())
     assert silver.version() >= 3  # one commit a day at least, then the reruns
     objects = s3_world["objects"]("prod/silver/sensors__readings/")
     assert any("/reading_date_ist=" in o and o.endswith(".parquet") for o in objects)

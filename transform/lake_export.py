@@ -22,9 +22,11 @@ from lake import delta_io
 from lake.catalog import ModelTable, TableSpec, model_tables
 
 
-def spark_job_models(manifest: dict | None = None) -> list[ModelTable]:
-    """The models a Spark job builds instead of dbt on the Spark engine (meta.spark_job)."""
-    return [m for m in model_tables(manifest) if m.spark_job]
+def in_lake(manifest: dict | None = None) -> list[str]:
+    """The silver and gold model tables the lake holds now, by lake name: the Spark target's catalog is made
+    to agree with them before a build (dbt var spark_lake_tables, macros/spark.sql), so an incremental model
+    MERGEs into the lake's table and never replaces it, wherever the catalog was kept."""
+    return [m.spec_name for m in model_tables(manifest) if delta_io.exists(m.spec)]
 
 
 def export(models: list[str] | None = None, window: tuple[dt.date, dt.date] | None = None,

@@ -3,8 +3,8 @@
 built silver and gold models are exported to the Delta lake. dbt tests are asset checks; a failing
 test stops the models downstream of it (dbt build skips them).
 
-The engine is configuration (HASIRU_ENGINE), not another graph: on Spark the models marked
-`meta.spark_job` are built by that job first, dbt builds the rest on Spark straight into the lake,
+The engine is configuration (HASIRU_ENGINE), not another graph: on Spark dbt-spark builds the same
+models straight into the lake (the incremental ones MERGE or overwrite the touched partitions there),
 and nothing is exported."""
 
 import contextlib
@@ -24,6 +24,7 @@ from dagster_project.partitions import DAILY_IST
 from hasiru import engine as engines
 from lake.catalog import MODEL_LAYERS, lake_name
 from transform import lake_export
+from transform.dbt_cli import build_vars
 from transform.dbt_env import DBT_PROJECT_DIR, dbt_environment, manifest_path
 
 if not manifest_path().exists():
@@ -59,21 +60,10 @@ def hasiru_dbt_assets(context: dg.AssetExecutionContext, dbt: DbtCliResource):
     window = context.partition_time_window
     first = dt.date.fromisoformat(window.start.strftime("%Y-%m-%d"))
     last = dt.date.fromisoformat((window.end - dt.timedelta(days=1)).strftime("%Y-%m-%d"))
-    dbt_vars = {"min_date": first.isoformat(), "max_date": last.isoformat()}
-    args = ["build", "--vars", json.dumps(dbt_vars)]
-    on_spark = engines.on_spark()
-    if on_spark:
-        job_models = lake_export.spark_job_models()
-        summary = _run_spark_jobs(context, first, last)
-        yield from _spark_job_outputs(context, job_models, summary, "silver")
-        # one argument: dagster-dbt takes only the first word after --exclude as its value
-        args += ["--exclude", " ".join(sorted(m.model for m in job_models))]
     with dbt_environment():  # while dagster-dbt reads the profile and starts dbt, not after
-        invocation = dbt.cli(args, context=context)
+        invocation = dbt.cli(["build", "--vars", json.dumps(build_vars((first, last)))], context=context)
     yield from _stream(invocation, context)
-    if on_spark:
-        # gold after dbt: Dagster wants outputs in the graph's order, and gold models sit downstream of views
-        yield from _spark_job_outputs(context, job_models, summary, "gold")
+    if engines.on_spark():
         return  # dbt-spark wrote the tables into the lake itself
     results = invocation.get_artifact("run_results.json")
     built = [r["unique_id"].split(".")[-1] for r in results["results"]
@@ -104,18 +94,3 @@ def _stream(invocation, context: dg.AssetExecutionContext, every_s: float = 5.0)
                 said = time.monotonic()
             yield event
     context.log.info(f"dbt build: {done} models and tests done (dbt's full log: dbt/logs/dbt.log)")
-
-
-def _run_spark_jobs(context: dg.AssetExecutionContext, first: dt.date, last: dt.date) -> dict:
-    """The Spark jobs that stand in for dbt models on the Spark engine (meta.spark_job)."""
-    from spark_jobs import sensors
-
-    return sensors.run((first, last), progress=context.log.info)
-
-
-def _spark_job_outputs(context: dg.AssetExecutionContext, job_models: list, summary: dict, layer: str):
-    for m in job_models:
-        key = dg.AssetKey(m.spec_name.split("."))
-        if key.path[0] == layer and key in context.selected_asset_keys:
-            yield dg.Output(None, output_name=context.assets_def.get_output_name_for_asset_key(key),
-                            metadata={"engine": "spark", "job": m.spark_job, **{k: str(v) for k, v in summary.items()}})

@@ -2,7 +2,7 @@
     a secret (hasiru/secrets.py: generated at set-up, outside the repository) that never appears in
     compiled SQL: DuckDB reads it from a variable set by transform/duckdb_salt.py, Spark from the
     environment dbt runs in (transform/dbt_env.py). Without a salt the key is null, and the marts'
-    not_null tests fail: never an unsalted hash. spark_jobs/sensors.py computes the same keys. -#}
+    not_null tests fail: never an unsalted hash. -#}
 {% macro pseudonym(column) -%}
 {%- if target.type == 'spark' -%}
 sha2(concat(nullif('${env:HASIRU_PSEUDONYM_SALT}', concat('$', '{env:HASIRU_PSEUDONYM_SALT}')), {{ column }}), 256)

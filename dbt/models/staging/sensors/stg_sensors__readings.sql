@@ -1,9 +1,12 @@
 {{ config(
-    materialized='incremental', unique_key=['sensor_id', 'reading_ts_utc'], incremental_strategy='delete+insert',
+    materialized='incremental', unique_key=['sensor_id', 'reading_ts_utc'],
+    incremental_strategy='merge' if target.type == 'spark' else 'delete+insert',
+    partition_by=['reading_date_ist'] if target.type == 'spark' else none,
     meta={'lake_layer': 'silver', 'lake_partition_by': ['reading_date_ist'], 'window_column': 'landing_date'}
 ) }}
 -- One row per sensor x timestamp. A point delivered again (a retry, a late re-export) replaces the
--- earlier copy: the latest delivery wins, so reruns and late data converge.
+-- earlier copy: the latest delivery wins, so reruns and late data converge. On Spark a partitioned run
+-- MERGEs its window's points on the key, reading only the IST days they fall on (macros/spark.sql).
 with source as (
     select * from {{ source('sensors', 'sensor_readings') }}
     {{ landing_window() }}
